@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=VirtualClock.test.d.ts.map

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Provisions the toolchain this repo needs (Node >= 22.12 and pnpm, both from the npm registry, into
+// ./.tooling) on a machine that only has Node 20 + npm, installs the workspace, then runs a task.
+// Plain ESM that runs on Node 18+: it is the one file executed before the pinned runtime exists.
+import { spawnSync } from "node:child_process"
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { delimiter, dirname, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..")
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
+const nodeVersion = pkg.toolchain.node
+const pnpmVersion = pkg.packageManager.replace(/^pnpm@/, "").split("+")[0]
+const toolsDir = join(root, ".tooling")
+const binDir = join(toolsDir, "node_modules", ".bin")
+const stampFile = join(toolsDir, "stamp.json")
+const wanted = JSON.stringify({ node: nodeVersion, pnpm: pnpmVersion })
+
+const say = (line) => process.stderr.write(`[aliyun-imds] ${line}\n`)
+const fail = (line) => {
+  say(`error: ${line}`)
+  process.exit(1)
+}
+const run = (cmd, args, env = process.env) => {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env })
+  if (r.error) fail(`could not run ${cmd}: ${r.error.message}`)
+  return r.status ?? 1
+}
+
+function provisionToolchain() {
+  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === wanted && existsSync(join(binDir, "node"))) return
+  say(`provisioning node@${nodeVersion} and pnpm@${pnpmVersion} into .tooling/ (first run only)`)
+  mkdirSync(toolsDir, { recursive: true })
+  writeFileSync(join(toolsDir, "package.json"), JSON.stringify({ private: true, name: "aliyun-imds-tooling" }))
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm"
+  const status = run(npm, [
+    "install",
+    "--prefix",
+    toolsDir,
+    "--no-save",
+    "--no-package-lock",
+    "--no-audit",
+    "--no-fund",
+    "--loglevel=error",
+    `node@${nodeVersion}`,
+    `pnpm@${pnpmVersion}`
+  ])
+  if (status !== 0) fail("npm could not install the toolchain; check access to the npm registry and retry")
+  writeFileSync(stampFile, wanted)
+}
+
+const toolEnv = () => ({
+  ...process.env,
+  PATH: `${binDir}${delimiter}${process.env.PATH ?? ""}`,
+  COREPACK_ENABLE_STRICT: "0",
+  npm_config_update_notifier: "false"
+})
+
+function installWorkspace(env) {
+  // Always ask pnpm: when nothing changed it returns in well under a second, and it never misses a stale tree.
+  const args = ["install", "--frozen-lockfile", "--prefer-offline", "--reporter=silent"]
+  if (run(join(binDir, "pnpm"), args, env) !== 0) {
+    run(join(binDir, "pnpm"), ["install", "--frozen-lockfile", "--prefer-offline", "--reporter=append-only"], env)
+    fail("pnpm install failed; see the output above")
+  }
+}
+
+const tasks = {
+  test: ["turbo", "run", "lint", "typecheck", "test", "--output-logs=errors-only"],
+  start: ["--filter", "@aliyun-imds/server", "run", "start"],
+  build: ["turbo", "run", "build"],
+  bench: ["--filter", "@aliyun-imds/bench", "run", "bench"]
+}
+
+const [task = "test", ...rest] = process.argv.slice(2)
+const base = tasks[task]
+if (!base) fail(`unknown task "${task}"; expected one of: ${Object.keys(tasks).join(", ")}`)
+provisionToolchain()
+const env = toolEnv()
+installWorkspace(env)
+const args = rest[0] === "--" ? rest.slice(1) : rest
+const extra = task === "start" || task === "bench" ? (args.length ? ["--", ...args] : []) : args
+process.exit(run(join(binDir, "pnpm"), [...base, ...extra], env))
