@@ -72,9 +72,15 @@ const tasks = {
   bench: ["--filter", "@aliyun-imds/bench", "run", "bench"]
 }
 
+// The package each task runs in, when it is not the whole workspace.
+const owners = { start: "apps/server", bench: "tooling/bench" }
+
 const [task = "test", ...rest] = process.argv.slice(2)
 const base = tasks[task]
 if (!base) fail(`unknown task "${task}"; expected one of: ${Object.keys(tasks).join(", ")}`)
+if (owners[task] && !existsSync(join(root, owners[task], "package.json"))) {
+  fail(`"npm ${task}" needs ${owners[task]}, which is not in this checkout yet`)
+}
 provisionToolchain()
 const env = toolEnv()
 installWorkspace(env)
