@@ -1,5 +1,0 @@
-export * as Errors from "./Errors.ts";
-export * from "./Errors.ts";
-export * from "./Instance.ts";
-export * from "./VirtualClock.ts";
-//# sourceMappingURL=index.d.ts.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=VirtualClock.test.d.ts.map

@@ -1,0 +1,89 @@
+// One decision per data-plane request (spec §10, design "Status codes"): endpoint switch, then the token PUT or the
+// metadata read with its token and HttpTokens checks, in a fixed order so each refusal maps to one status.
+import { Effect, Result } from "effect"
+import { type AccessError, EndpointDisabled, ForwardedTokenRequest, MethodNotAllowed, TokenRequired } from "./Errors.ts"
+import type { Instance } from "./Instance.ts"
+import { parseTtlSync, type TokenSigner, Tokens, type VerifiedToken } from "./Token.ts"
+
+export interface AccessRequest {
+  /** Upper-case HTTP method. */
+  readonly method: string
+  /** The server decides which: PUT/GET `/latest/api/token` is "token", everything else "metadata". */
+  readonly route: "token" | "metadata"
+  /** `X-aliyun-ecs-metadata-token-ttl-seconds` */
+  readonly ttlHeader: string | null
+  /** `X-aliyun-ecs-metadata-token` */
+  readonly tokenHeader: string | null
+  /** `X-Forwarded-For` */
+  readonly forwardedFor: string | null
+}
+
+export type Decision =
+  | { readonly _tag: "IssueToken"; readonly ttlSeconds: number }
+  | { readonly _tag: "Read"; readonly mode: "normal" }
+  | { readonly _tag: "Read"; readonly mode: "token"; readonly token: VerifiedToken }
+
+/** The instance the request was bound to, as far as access is concerned (an `Instance` fits as is). */
+export type AccessSubject = Pick<Instance, "instanceId" | "metadataOptions">
+
+const tokenMethods: ReadonlyArray<string> = ["PUT"]
+const readMethods: ReadonlyArray<string> = ["GET", "HEAD"]
+const readNormal: Result.Result<Decision, AccessError> = Result.succeed({ _tag: "Read", mode: "normal" })
+
+/** Every check that needs no token verification; a token header to verify is handed back as a string. */
+const precheck = (request: AccessRequest, subject: AccessSubject): Result.Result<Decision, AccessError> | string => {
+  if (subject.metadataOptions.HttpEndpoint === "disabled") {
+    return Result.fail(new EndpointDisabled({ instanceId: subject.instanceId }))
+  }
+  return request.route === "token" ? tokenRoute(request) : metadataRoute(request, subject)
+}
+
+/** The PUT is open in both HttpTokens modes; a proxied PUT is refused before its TTL is even read. */
+const tokenRoute = (request: AccessRequest): Result.Result<Decision, AccessError> => {
+  if (request.method !== "PUT") {
+    return Result.fail(new MethodNotAllowed({ method: request.method, allow: tokenMethods }))
+  }
+  if (request.forwardedFor !== null) {
+    return Result.fail(new ForwardedTokenRequest({ forwardedFor: request.forwardedFor }))
+  }
+  return Result.map(parseTtlSync(request.ttlHeader), (ttlSeconds) => ({ _tag: "IssueToken", ttlSeconds }))
+}
+
+/** A token that is sent is always checked, even when HttpTokens=optional would have served the request without. */
+const metadataRoute = (
+  request: AccessRequest,
+  subject: AccessSubject
+): Result.Result<Decision, AccessError> | string => {
+  if (!readMethods.includes(request.method)) {
+    return Result.fail(new MethodNotAllowed({ method: request.method, allow: readMethods }))
+  }
+  if (request.tokenHeader !== null) return request.tokenHeader
+  if (subject.metadataOptions.HttpTokens === "required") {
+    return Result.fail(new TokenRequired({ instanceId: subject.instanceId }))
+  }
+  return readNormal
+}
+
+const readWithToken = (token: VerifiedToken): Decision => ({ _tag: "Read", mode: "token", token })
+
+/** Hot-path form: the caller passes the signer and the current virtual time. */
+export const decideSync = (
+  request: AccessRequest,
+  subject: AccessSubject,
+  signer: TokenSigner,
+  now: number
+): Result.Result<Decision, AccessError> => {
+  const step = precheck(request, subject)
+  if (typeof step !== "string") return step
+  return Result.map(signer.verifySync(step, subject.instanceId, now), readWithToken)
+}
+
+export const decide = (request: AccessRequest, subject: AccessSubject): Effect.Effect<Decision, AccessError, Tokens> =>
+  Effect.suspend(() => {
+    const step = precheck(request, subject)
+    if (typeof step !== "string") return Effect.fromResult(step)
+    return Effect.map(
+      Tokens.use((tokens) => tokens.verify(step, subject.instanceId)),
+      readWithToken
+    )
+  })

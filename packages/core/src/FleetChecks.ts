@@ -1,0 +1,143 @@
+// Rules of a fleet that a per-field schema cannot express: tag keys, user-data size, region/zone and CIDR
+// agreement, and fleet-wide uniqueness of instance ids and source addresses. Each returns the first problem found.
+import { Result } from "effect"
+import { FleetInvalid } from "./Errors.ts"
+import { defaultRoleOverlapSeconds, defaultRoleValiditySeconds } from "./FleetDefaults.ts"
+import type { InstanceDefaultsInput, InstanceInput, NetworkInterfaceInput } from "./FleetSchema.ts"
+import type { Instance } from "./Instance.ts"
+import { cidrWithin, formatCidr, parseCidr } from "./IpAddress.ts"
+import { regionOfZone } from "./Regions.ts"
+import { readUserData, userDataProblemMessage } from "./UserData.ts"
+
+const invalid = (path: string, message: string) => new FleetInvalid({ path, message })
+
+/** `base.field`, or `field` alone at the root (`base` empty). */
+const at = (base: string, field: string) => (base === "" ? field : `${base}.${field}`)
+
+/** Spec §3.2: letters, digits and `@ : _ - . = ,`; not `.` or `..`. */
+export const isValidTagKey = (key: string): boolean => /^[A-Za-z0-9@:_\-.=,]+$/.test(key) && key !== "." && key !== ".."
+
+const checkTags = (tags: Readonly<Record<string, string>> | undefined, path: string) => {
+  for (const key of Object.keys(tags ?? {})) {
+    if (!isValidTagKey(key)) {
+      return invalid(at(path, "tags"), `invalid tag key ${JSON.stringify(key)}: use letters, digits and @:_-.=, only`)
+    }
+  }
+  return null
+}
+
+/** A meta-data path relative to `meta-data/` (`instance/instance-type`): no empty, `.` or `..` segments. */
+export const isValidOverridePath = (path: string): boolean =>
+  path
+    .replace(/^\/+|\/+$/g, "")
+    .split("/")
+    .every((s) => s !== "" && s !== "." && s !== "..")
+
+const checkOverrides = (overrides: Readonly<Record<string, string | null>> | undefined, path: string) => {
+  for (const key of Object.keys(overrides ?? {})) {
+    if (!isValidOverridePath(key)) {
+      return invalid(at(path, "overrides"), `invalid meta-data path ${JSON.stringify(key)}`)
+    }
+  }
+  return null
+}
+
+const checkPlacement = (input: InstanceDefaultsInput, path: string) =>
+  input.regionId !== undefined && input.zoneId !== undefined && regionOfZone(input.zoneId) !== input.regionId
+    ? invalid(
+        at(path, "zoneId"),
+        `zone ${JSON.stringify(input.zoneId)} is not in region ${JSON.stringify(input.regionId)}`
+      )
+    : null
+
+const checkUserData = (input: InstanceDefaultsInput, path: string) => {
+  const read = readUserData(input)
+  return Result.isFailure(read)
+    ? invalid(at(path, read.failure.field), userDataProblemMessage[read.failure.problem])
+    : null
+}
+
+const checkRole = (input: InstanceDefaultsInput, path: string) => {
+  const role = input.ramRole
+  if (role === undefined || role === null) return null
+  return (role.overlapSeconds ?? defaultRoleOverlapSeconds) < (role.validitySeconds ?? defaultRoleValiditySeconds)
+    ? null
+    : invalid(at(path, "ramRole.overlapSeconds"), "must be shorter than validitySeconds")
+}
+
+const checkInterface = (eni: NetworkInterfaceInput, path: string) => {
+  const vpc = eni.vpcCidrBlock === undefined ? null : parseCidr(eni.vpcCidrBlock)
+  const vsw = eni.vswitchCidrBlock === undefined ? null : parseCidr(eni.vswitchCidrBlock)
+  const ip = eni.primaryIpAddress === undefined ? null : parseCidr(eni.primaryIpAddress)
+  if (vpc !== null && vsw !== null && !cidrWithin(vsw, vpc)) {
+    return invalid(
+      at(path, "vswitchCidrBlock"),
+      `${eni.vswitchCidrBlock} is not inside vpcCidrBlock ${eni.vpcCidrBlock}`
+    )
+  }
+  const block = vsw ?? vpc
+  if (ip !== null && block !== null && !cidrWithin(ip, block)) {
+    return invalid(at(path, "primaryIpAddress"), `${eni.primaryIpAddress} is not inside ${formatCidr(block)}`)
+  }
+  return null
+}
+
+/** Rules shared by instances and the `defaults` block. */
+export const checkShared = (input: InstanceDefaultsInput, path: string): FleetInvalid | null =>
+  checkTags(input.tags, path) ??
+  checkOverrides(input.overrides, path) ??
+  checkPlacement(input, path) ??
+  checkUserData(input, path) ??
+  checkRole(input, path)
+
+export const checkInstanceInput = (input: InstanceInput, path: string): FleetInvalid | null => {
+  const shared = checkShared(input, path)
+  if (shared !== null) return shared
+  const enis = input.networkInterfaces ?? []
+  for (let i = 0; i < enis.length; i++) {
+    const problem = checkInterface(enis[i]!, `${path}.networkInterfaces[${i}]`)
+    if (problem !== null) return problem
+  }
+  return null
+}
+
+/** Ids must be unique; `pathOf` names an instance in the message (`instances[3]`). */
+export const checkUniqueIds = (
+  instances: ReadonlyArray<Pick<Instance, "instanceId">>,
+  pathOf: (index: number) => string
+): FleetInvalid | null => {
+  const seen = new Map<string, number>()
+  for (let i = 0; i < instances.length; i++) {
+    const id = instances[i]!.instanceId
+    const first = seen.get(id)
+    if (first !== undefined) return invalid(`${pathOf(i)}.instanceId`, `duplicate of ${pathOf(first)} (${id})`)
+    seen.set(id, i)
+  }
+  return null
+}
+
+/**
+ * No address or block may be bound to two instances: binding would be ambiguous. `::ffff:a.b.c.d`, `a.b.c.d` and
+ * `a.b.c.d/32` are the same address; nested blocks are fine (the longest prefix wins).
+ */
+export const checkUniqueAddresses = (
+  instances: ReadonlyArray<Pick<Instance, "instanceId" | "sourceAddresses">>,
+  pathOf: (index: number) => string
+): FleetInvalid | null => {
+  const owners = new Map<string, number>()
+  for (let i = 0; i < instances.length; i++) {
+    const addresses = instances[i]!.sourceAddresses
+    for (let j = 0; j < addresses.length; j++) {
+      const cidr = parseCidr(addresses[j]!)
+      if (cidr === null) return invalid(`${pathOf(i)}.sourceAddresses[${j}]`, "expected an IP address or CIDR block")
+      const key = formatCidr(cidr)
+      const owner = owners.get(key)
+      if (owner !== undefined && owner !== i) {
+        const other = instances[owner]!.instanceId
+        return invalid(`${pathOf(i)}.sourceAddresses[${j}]`, `${addresses[j]} is already bound to ${other}`)
+      }
+      owners.set(key, i)
+    }
+  }
+  return null
+}

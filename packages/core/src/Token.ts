@@ -1,0 +1,224 @@
+// Stateless sealed metadata tokens (spec §10): the token carries its instance, issue time and expiry under an
+// HMAC-SHA256, so any number of tokens costs no memory beyond a bounded cache of recently verified ones.
+import { type _HMAC, hmac } from "@noble/hashes/hmac.js"
+import { type _SHA256, sha256 } from "@noble/hashes/sha2.js"
+import { Clock, Context, Effect, Layer, Result } from "effect"
+import { TokenBadMac, type TokenError, TokenExpired, TokenForeignInstance, TokenMalformed } from "./Errors.ts"
+import {
+  encodeBase64Url,
+  layoutToken,
+  macBytes,
+  maxTtlSeconds,
+  type ParsedToken,
+  parseToken,
+  tokenInstanceId
+} from "./TokenCodec.ts"
+
+// The TTL header is part of the token's wire contract; it is parsed next to the token layout.
+export { maxTtlSeconds, minTtlSeconds, parseTtl, parseTtlSync } from "./TokenCodec.ts"
+
+export interface IssuedToken {
+  readonly token: string
+  readonly issuedAt: number
+  readonly expiresAt: number
+}
+
+export interface VerifiedToken {
+  readonly instanceId: string
+  readonly issuedAt: number
+  readonly expiresAt: number
+}
+
+export interface TokenOptions {
+  /** Master secret; signing keys are derived from it, so replicas sharing it verify each other's tokens. */
+  readonly secret?: Uint8Array
+  /** How long a key replaced by `rotateKey` still verifies. Default 21600 s, the longest TTL. */
+  readonly rotationGraceSeconds?: number
+  /** Verified tokens remembered so repeat requests skip the HMAC. Default 10 000; 0 disables the cache. */
+  readonly cacheCapacity?: number
+}
+
+type Mac = _HMAC<_SHA256>
+
+interface SigningKey {
+  readonly id: number
+  /** HMAC state with the key already absorbed, cloned per use instead of re-keying. */
+  readonly mac: Mac
+  retiresAt: number | null
+}
+
+interface CacheEntry {
+  readonly keyId: number
+  readonly verified: VerifiedToken
+  /** Kept ready-made so a cache hit allocates nothing. */
+  readonly ok: Result.Result<VerifiedToken, TokenError>
+}
+
+const keyLabel = new TextEncoder().encode("aliyun-imds/token-key/")
+
+const randomSecret = (): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(32))
+
+const nonNegative = (name: string, value: number, integer: boolean): number => {
+  if (!(value >= 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw new RangeError(`${name} must be a non-negative ${integer ? "integer" : "number"}, got ${value}`)
+  }
+  return value
+}
+
+/** Synchronous token issuer and verifier for the server's hot path; `Tokens` wraps one with `Clock` time. */
+export class TokenSigner {
+  private readonly secret: Uint8Array
+  private readonly graceMs: number
+  private readonly capacity: number
+  private readonly keys = new Map<number, SigningKey>()
+  private readonly cache = new Map<string, CacheEntry>()
+  private readonly macOut = new Uint8Array(macBytes)
+  private nextKeyId = 0
+  private current: SigningKey
+  private readonly scratch: Mac
+
+  constructor(options: TokenOptions = {}) {
+    this.secret = options.secret ?? randomSecret()
+    if (this.secret.length === 0) throw new RangeError("token secret must not be empty")
+    this.graceMs = nonNegative("rotationGraceSeconds", options.rotationGraceSeconds ?? maxTtlSeconds, false) * 1000
+    this.capacity = nonNegative("cacheCapacity", options.cacheCapacity ?? 10_000, true)
+    this.current = this.addKey()
+    this.scratch = this.current.mac.clone()
+  }
+
+  issueSync(instanceId: string, ttlSeconds: number, now: number): IssuedToken {
+    const expiresAt = now + ttlSeconds * 1000
+    const bytes = layoutToken(this.current.id, instanceId, now, expiresAt)
+    const macOffset = bytes.length - macBytes
+    this.macInto(this.current, bytes.subarray(0, macOffset), bytes.subarray(macOffset))
+    return { token: encodeBase64Url(bytes), issuedAt: Math.floor(now), expiresAt: Math.floor(expiresAt) }
+  }
+
+  verifySync(token: string, callerInstanceId: string, now: number): Result.Result<VerifiedToken, TokenError> {
+    const hit = this.cache.get(token)
+    if (hit !== undefined) {
+      const key = this.acceptedKey(hit.keyId, now)
+      if (key instanceof TokenMalformed || key instanceof TokenBadMac) return this.forget(token, key)
+      const verified = hit.verified
+      if (now >= verified.expiresAt) return this.forget(token, new TokenExpired({ expiresAt: verified.expiresAt, now }))
+      return bound(verified, callerInstanceId) ? hit.ok : foreign(verified, callerInstanceId)
+    }
+    return this.verifyUncached(token, callerInstanceId, now)
+  }
+
+  /** Starts a new key; the previous one keeps verifying for the grace window so outstanding tokens survive. */
+  rotateKeySync(now: number): void {
+    this.current.retiresAt = now + this.graceMs
+    for (const [id, key] of this.keys) if (key.retiresAt !== null && now >= key.retiresAt) this.keys.delete(id)
+    this.current = this.addKey()
+  }
+
+  /** Starts a new key and drops every earlier one: all outstanding tokens are refused at once. */
+  revokeAllSync(): void {
+    this.keys.clear()
+    this.cache.clear()
+    this.current = this.addKey()
+  }
+
+  cacheSize(): number {
+    return this.cache.size
+  }
+
+  private verifyUncached(token: string, caller: string, now: number): Result.Result<VerifiedToken, TokenError> {
+    const parsed = parseToken(token)
+    if (parsed instanceof TokenMalformed) return Result.fail(parsed)
+    const key = this.acceptedKey(parsed.keyId, now)
+    if (key instanceof TokenMalformed || key instanceof TokenBadMac) return Result.fail(key)
+    if (!this.macMatches(key, parsed)) return Result.fail(new TokenBadMac())
+    if (now >= parsed.expiresAt) return Result.fail(new TokenExpired({ expiresAt: parsed.expiresAt, now }))
+    const verified: VerifiedToken = {
+      instanceId: tokenInstanceId(parsed),
+      issuedAt: parsed.issuedAt,
+      expiresAt: parsed.expiresAt
+    }
+    const ok = Result.succeed(verified)
+    this.remember(token, { keyId: key.id, verified, ok })
+    return bound(verified, caller) ? ok : foreign(verified, caller)
+  }
+
+  /** Key ids below `nextKeyId` were issued here and since retired or revoked; higher ones never existed. */
+  private acceptedKey(keyId: number, now: number): SigningKey | TokenMalformed | TokenBadMac {
+    const key = this.keys.get(keyId)
+    if (key === undefined) {
+      return keyId < this.nextKeyId ? new TokenBadMac() : new TokenMalformed({ reason: "unknown key id" })
+    }
+    return key.retiresAt !== null && now >= key.retiresAt ? new TokenBadMac() : key
+  }
+
+  private macMatches(key: SigningKey, parsed: ParsedToken): boolean {
+    this.macInto(key, parsed.bytes.subarray(0, parsed.macOffset), this.macOut)
+    // Constant time: the loop never exits early, so timing says nothing about where the MACs differ.
+    let diff = 0
+    for (let i = 0; i < macBytes; i++) diff |= this.macOut[i]! ^ parsed.bytes[parsed.macOffset + i]!
+    return diff === 0
+  }
+
+  private macInto(key: SigningKey, message: Uint8Array, out: Uint8Array): void {
+    key.mac._cloneInto(this.scratch).update(message).digestInto(out)
+  }
+
+  private remember(token: string, entry: CacheEntry): void {
+    if (this.capacity === 0) return
+    if (this.cache.size >= this.capacity) {
+      const oldest = this.cache.keys().next()
+      if (oldest.done !== true) this.cache.delete(oldest.value)
+    }
+    this.cache.set(token, entry)
+  }
+
+  private forget(token: string, error: TokenError): Result.Result<VerifiedToken, TokenError> {
+    this.cache.delete(token)
+    return Result.fail(error)
+  }
+
+  /** Key n = HMAC(secret, label ‖ n): deterministic, so replicas with one secret and one history agree. */
+  private addKey(): SigningKey {
+    const id = this.nextKeyId++
+    const info = new Uint8Array(keyLabel.length + 4)
+    info.set(keyLabel)
+    new DataView(info.buffer).setUint32(keyLabel.length, id)
+    const key: SigningKey = { id, mac: hmac.create(sha256, hmac(sha256, this.secret, info)), retiresAt: null }
+    this.keys.set(id, key)
+    return key
+  }
+}
+
+const bound = (verified: VerifiedToken, caller: string): boolean => verified.instanceId === caller
+
+const foreign = (verified: VerifiedToken, caller: string): Result.Result<VerifiedToken, TokenError> =>
+  Result.fail(new TokenForeignInstance({ tokenInstanceId: verified.instanceId, callerInstanceId: caller }))
+
+export class Tokens extends Context.Service<
+  Tokens,
+  {
+    /** The synchronous core, for callers that already hold the current time. */
+    readonly signer: TokenSigner
+    readonly issue: (instanceId: string, ttlSeconds: number) => Effect.Effect<IssuedToken>
+    readonly verify: (token: string, callerInstanceId: string) => Effect.Effect<VerifiedToken, TokenError>
+    readonly rotateKey: Effect.Effect<void>
+    readonly revokeAll: Effect.Effect<void>
+  }
+>()("@aliyun-imds/core/Tokens") {
+  static readonly layerWith = (options: TokenOptions = {}): Layer.Layer<Tokens> =>
+    Layer.sync(Tokens, () => Tokens.fromSigner(new TokenSigner(options)))
+
+  /** A random secret: tokens do not survive a restart. */
+  static readonly layer: Layer.Layer<Tokens> = Tokens.layerWith()
+
+  // Plain wrappers rather than Effect.fn: verify runs per request, and a span each time is not worth it.
+  static readonly fromSigner = (signer: TokenSigner): Tokens["Service"] =>
+    Tokens.of({
+      signer,
+      issue: (instanceId, ttlSeconds) =>
+        Effect.map(Clock.currentTimeMillis, (now) => signer.issueSync(instanceId, ttlSeconds, now)),
+      verify: (token, caller) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fromResult(signer.verifySync(token, caller, now))),
+      rotateKey: Effect.map(Clock.currentTimeMillis, (now) => signer.rotateKeySync(now)),
+      revokeAll: Effect.sync(() => signer.revokeAllSync())
+    })
+}
