@@ -5,7 +5,14 @@ import { parse as parseYaml } from "yaml"
 import { FleetInvalid } from "./Errors.ts"
 import { checkInstanceInput, checkShared, checkUniqueAddresses, checkUniqueIds } from "./FleetChecks.ts"
 import { makeFleetContext, resolveInstance } from "./FleetDefaults.ts"
-import { defaultSeed, type FleetConfig, FleetFile, InstanceInput, RamRoleInput } from "./FleetSchema.ts"
+import {
+  defaultSeed,
+  type FleetConfig,
+  FleetFile,
+  InstanceInput,
+  type MetadataOptionsInput,
+  RamRoleInput
+} from "./FleetSchema.ts"
 import { defaultWireOptions, type WireOptions } from "./InstanceState.ts"
 
 export * from "./FleetSchema.ts"
@@ -116,15 +123,41 @@ export const resolveFleetFile = (file: FleetFile): Result.Result<FleetConfig, Fl
   })
 }
 
+/** Settings given outside the file (e.g. `serve --seed --http-tokens`): a seed the file does not set, and metadata
+ * options for every instance that does not set its own (they replace the file's `defaults`). */
+export interface FleetOverrides {
+  readonly seed?: string | undefined
+  readonly metadataOptions?: typeof MetadataOptionsInput.Type | undefined
+}
+
+export const applyFleetOverrides = (file: FleetFile, overrides: FleetOverrides): FleetFile => ({
+  ...file,
+  seed: file.seed ?? overrides.seed ?? defaultSeed,
+  defaults: {
+    ...file.defaults,
+    metadataOptions: { ...file.defaults?.metadataOptions, ...overrides.metadataOptions }
+  }
+})
+
 /** Synchronous core of {@link decodeFleet}, for callers outside Effect. */
-export const decodeFleetResult = (text: string, format?: FleetFormat): Result.Result<FleetConfig, FleetInvalid> => {
+export const decodeFleetResult = (
+  text: string,
+  format?: FleetFormat,
+  overrides: FleetOverrides = {}
+): Result.Result<FleetConfig, FleetInvalid> => {
   const parsed = parseText(text, format ?? (text.trimStart().startsWith("{") ? "json" : "yaml"))
-  return Result.flatMap(Result.flatMap(parsed, decodeFile), resolveFleetFile)
+  return Result.flatMap(Result.flatMap(parsed, decodeFile), (file) =>
+    resolveFleetFile(applyFleetOverrides(file, overrides))
+  )
 }
 
 /** A fleet file's text (YAML, or JSON; guessed from the first character when `format` is omitted). */
-export const decodeFleet = (text: string, format?: FleetFormat): Effect.Effect<FleetConfig, FleetInvalid> =>
-  Effect.suspend(() => Effect.fromResult(decodeFleetResult(text, format)))
+export const decodeFleet = (
+  text: string,
+  format?: FleetFormat,
+  overrides?: FleetOverrides
+): Effect.Effect<FleetConfig, FleetInvalid> =>
+  Effect.suspend(() => Effect.fromResult(decodeFleetResult(text, format, overrides)))
 
 /** An already-parsed fleet document (e.g. a JSON body posted to the admin plane). */
 export const decodeFleetValue = (value: unknown): Effect.Effect<FleetConfig, FleetInvalid> =>

@@ -3,7 +3,13 @@
 import { Result } from "effect"
 import { Base64 } from "effect/encoding"
 import { resolveInterfaces, resourceId } from "./FleetNetwork.ts"
-import { defaultSeed, type FleetConfig, type InstanceDefaultsInput, type InstanceInput } from "./FleetSchema.ts"
+import {
+  defaultSeed,
+  type FleetConfig,
+  type InstanceDefaultsInput,
+  type InstanceInput,
+  type MetadataOptionsInput
+} from "./FleetSchema.ts"
 import { defaultMetadataOptions, type Instance, type PublicKey, type RamRole } from "./Instance.ts"
 import { defaultWireOptions } from "./InstanceState.ts"
 import * as Regions from "./Regions.ts"
@@ -175,10 +181,13 @@ export const demoRoleName = "AliyunImdsDemoRole"
 export const demoUserData = "#!/bin/sh\necho hello from aliyun-imds"
 
 /** What `serve` runs with no fleet file: one complete instance (role, key, tags, user data) serving every peer. */
-export const defaultFleet = (seed: string = defaultSeed): FleetConfig => {
+export const defaultFleet = (
+  seed: string = defaultSeed,
+  metadataOptions: typeof MetadataOptionsInput.Type = {}
+): FleetConfig => {
   const instance = resolveInstance(
     { ramRole: { name: demoRoleName }, publicKeys: [{}], tags: { env: "dev" }, userData: demoUserData },
-    makeFleetContext(seed),
+    makeFleetContext(seed, { metadataOptions }),
     0
   )
   return {
@@ -186,7 +195,7 @@ export const defaultFleet = (seed: string = defaultSeed): FleetConfig => {
     unmatchedPeers: "default",
     defaultInstanceId: instance.instanceId,
     wire: defaultWireOptions,
-    defaults: {},
+    defaults: { metadataOptions },
     instances: [instance]
   }
 }

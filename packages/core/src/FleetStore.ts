@@ -192,6 +192,7 @@ const makeStore = (loaded: FleetConfig, startMs: number): FleetStoreApi => {
     clearSystemEvents: (id) => update(id, () => Ops.clearSystemEvents),
     reset: Effect.suspend(() => replace(source)),
     reload: replace,
+    wireUnsafe: () => fleet.settings.wire,
     get credentialSecret() {
       return fleet.secret
     },

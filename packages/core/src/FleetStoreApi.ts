@@ -10,7 +10,7 @@ import type {
   UnboundPeer
 } from "./Errors.ts"
 import type { FleetConfig, InstanceInput } from "./FleetSchema.ts"
-import type { InstanceState, SystemEvent } from "./InstanceState.ts"
+import type { InstanceState, SystemEvent, WireOptions } from "./InstanceState.ts"
 import type { InstanceMetadataOptions, ModifyMetadataOptionsRequest } from "./MetadataOptionsApi.ts"
 
 export interface SystemEventInput {
@@ -63,6 +63,8 @@ export interface FleetStoreApi {
   readonly reset: Effect.Effect<void>
   /** Replaces everything with an already validated config. */
   readonly reload: (config: FleetConfig) => Effect.Effect<void>
+  /** The fleet's wire switches, for the request hot path. */
+  readonly wireUnsafe: () => WireOptions
   /** sha256(seed + "/ram"): the root of derived RAM keys. */
   readonly credentialSecret: Uint8Array
   /** Bumped by every change: caches of anything fleet-wide key on it. */

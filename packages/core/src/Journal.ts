@@ -62,7 +62,10 @@ export class JournalRing {
   private nextSeq = 1
   private overwritten = 0
 
-  constructor(readonly capacity: number = defaultJournalCapacity) {
+  readonly capacity: number
+
+  constructor(capacity: number = defaultJournalCapacity) {
+    this.capacity = capacity
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`journal capacity must be ≥ 1: ${capacity}`)
     this.slots = new Array<JournalInput | undefined>(capacity).fill(undefined)
   }

@@ -37,7 +37,10 @@ export class TokenBucket {
   private tokens: number
   private last: number | undefined
 
-  constructor(readonly rule: ThrottleRule) {
+  readonly rule: ThrottleRule
+
+  constructor(rule: ThrottleRule) {
+    this.rule = rule
     this.tokens = rule.burst
   }
 

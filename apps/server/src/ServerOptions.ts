@@ -1,0 +1,50 @@
+// Options of an emulator process: listeners, fleet source, defaults for instances the file leaves unset, and the
+// switches for behaviour the spec marks unknown ([?]) — each with the spec's suggested default.
+import type { FleetConfig, IdentityPem } from "@aliyun-imds/core"
+import type { LogLevel } from "./Log.ts"
+
+export interface DataPlaneBehaviour {
+  /** What a disabled endpoint (HttpEndpoint=disabled) does: 403 on every path, reset the connection, or never answer. */
+  readonly disabledEndpoint: "forbidden" | "reset" | "blackhole"
+  /** Status of a PUT on `/2016-01-01/api/token` (unknown on Alibaba; AWS refuses versioned token paths). */
+  readonly versionedTokenPut: 403 | 404
+  /** `Server` response header, none by default. */
+  readonly serverHeader: string | null
+  /** Health path on the metadata listener (outside the real tree); null turns it off for byte-faithful 404s. */
+  readonly healthPath: string | null
+  /** How long a black-holed request is held before its connection is dropped. */
+  readonly blackholeMaxMs: number
+}
+
+export const defaultBehaviour: DataPlaneBehaviour = {
+  disabledEndpoint: "forbidden",
+  versionedTokenPut: 404,
+  serverHeader: null,
+  healthPath: "/_emulator/health",
+  blackholeMaxMs: 120_000
+}
+
+export interface ServerOptions {
+  /** Metadata listener address; default 127.0.0.1. */
+  readonly host?: string
+  /** Metadata listener port; 0 picks a free port (the default). */
+  readonly port?: number
+  /** Admin listener address; default 127.0.0.1. A non-loopback address requires `adminToken`. */
+  readonly adminHost?: string
+  readonly adminPort?: number
+  readonly adminToken?: string
+  /** A fleet file (YAML or JSON) to load and reload; or an already decoded fleet; default one generated instance. */
+  readonly configPath?: string
+  readonly fleet?: FleetConfig
+  /** Seed of generated values when no file is given (the file's own `seed` wins otherwise). */
+  readonly seed?: string
+  /** Metadata options for instances the file does not set. */
+  readonly httpTokens?: "optional" | "required"
+  readonly httpEndpoint?: "enabled" | "disabled"
+  /** Persisted identity signing material; generated when absent. */
+  readonly identity?: IdentityPem
+  readonly behaviour?: Partial<DataPlaneBehaviour>
+  readonly logLevel?: LogLevel
+  /** Where log lines go; stderr by default. */
+  readonly logSink?: (line: string) => void
+}

@@ -1,0 +1,17 @@
+// What the admin handlers are given: the Effect runtime (for admin operations), the built services, the fleet
+// source (for reload) and the metadata listener's address (for discovery).
+import type { FleetSource } from "../FleetSource.ts"
+import type { Logger } from "../Log.ts"
+import type { CoreServices, Runtime } from "../Services.ts"
+
+export interface AdminDeps {
+  readonly runtime: Runtime
+  readonly services: CoreServices
+  readonly source: FleetSource
+  readonly log: Logger
+  /** Required `Authorization: Bearer …` value, or null when the listener is loopback-only and open. */
+  readonly token: string | null
+  readonly platformName: string
+  /** The metadata listener's base URL (filled once it listens). */
+  readonly dataUrl: () => string
+}

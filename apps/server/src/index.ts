@@ -1,0 +1,12 @@
+// @aliyun-imds/server: the emulator's HTTP layer (metadata + admin listeners) for embedding and entry points.
+export { makeAdminApp } from "./admin/AdminPlane.ts"
+export { makeDataApp } from "./data/DataPlane.ts"
+export { Holds } from "./data/Holds.ts"
+export { errorStatus, statusText } from "./ErrorStatus.ts"
+export { FleetLoadError, fleetSource } from "./FleetSource.ts"
+export { type LogLevel, logLevels, makeLogger } from "./Log.ts"
+export { parseServerArgs } from "./main.ts"
+export { type Peer, type Platform, testPlatform } from "./platform/Platform.ts"
+export { type DataPlaneBehaviour, defaultBehaviour, type ServerOptions } from "./ServerOptions.ts"
+export { buildServices, type CoreServices, coreLayer } from "./Services.ts"
+export { type RunningServer, StartupError, startServer } from "./startServer.ts"

@@ -1,0 +1,30 @@
+// Bun listener via Bun.serve; the server object is handed to handlers as `env.server` (see platform/bun.ts).
+import type { BunServerLike } from "./bun.ts"
+import type { FetchHandler, Listener } from "./Listener.ts"
+
+interface BunServer extends BunServerLike {
+  readonly port: number
+  stop(closeActiveConnections?: boolean): Promise<void>
+}
+
+interface BunGlobal {
+  serve(options: {
+    hostname: string
+    port: number
+    fetch: (request: Request, server: BunServer) => Response | Promise<Response>
+    error?: (error: Error) => Response
+  }): BunServer
+}
+
+export const isBun = (): boolean => typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
+
+export const listenBun = async (handler: FetchHandler, host: string, port: number): Promise<Listener> => {
+  const bun = (globalThis as unknown as { Bun: BunGlobal }).Bun
+  const server = bun.serve({
+    hostname: host,
+    port,
+    fetch: (request, srv) => handler(request, { server: srv }),
+    error: () => new Response("Bad Request", { status: 400 })
+  })
+  return { host, port: server.port, close: () => server.stop(false) }
+}

@@ -1,0 +1,103 @@
+// Embeddable emulator: builds the core services, starts the metadata and admin listeners on Node or Bun, and
+// returns their URLs and a graceful `stop()`. Port 0 picks free ports, so tests can run many servers at once.
+import { makeAdminApp } from "./admin/AdminPlane.ts"
+import { makeDataApp } from "./data/DataPlane.ts"
+import { Holds } from "./data/Holds.ts"
+import { fleetSource } from "./FleetSource.ts"
+import { makeLogger } from "./Log.ts"
+import { bunPlatform } from "./platform/bun.ts"
+import { type FetchHandler, urlOf } from "./platform/Listener.ts"
+import { isBun, listenBun } from "./platform/listenBun.ts"
+import { listenNode } from "./platform/listenNode.ts"
+import { isLoopback } from "./platform/loopback.ts"
+import { nodePlatform } from "./platform/node.ts"
+import { defaultBehaviour, type ServerOptions } from "./ServerOptions.ts"
+import { buildServices, type CoreServices, type Runtime } from "./Services.ts"
+
+export interface RunningServer {
+  readonly runtime: "node" | "bun"
+  readonly dataUrl: string
+  readonly adminUrl: string
+  readonly host: string
+  readonly port: number
+  readonly adminHost: string
+  readonly adminPort: number
+  readonly defaultInstanceId: string
+  readonly services: CoreServices
+  readonly effectRuntime: Runtime
+  /** Stops both listeners (in-flight requests finish, held ones are released) and disposes the services. */
+  readonly stop: () => Promise<void>
+}
+
+export class StartupError extends Error {
+  override readonly name = "StartupError"
+}
+
+export const startServer = async (options: ServerOptions = {}): Promise<RunningServer> => {
+  const host = options.host ?? "127.0.0.1"
+  const adminHost = options.adminHost ?? "127.0.0.1"
+  const token = options.adminToken ?? null
+  if (!isLoopback(adminHost) && token === null) {
+    throw new StartupError(`the admin listener on ${adminHost} is not loopback-only: give it an admin token`)
+  }
+  const source = fleetSource(options)
+  const fleet = await source.load()
+  const { runtime, services } = await buildServices({ fleet, identity: options.identity })
+  const sink = options.logSink ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const log = makeLogger(options.logLevel ?? "info", sink, services.clock.nowUnsafe)
+  const bun = isBun()
+  const platform = bun ? bunPlatform : nodePlatform
+  const listen = bun ? listenBun : listenNode
+  const holds = new Holds()
+  const behaviour = { ...defaultBehaviour, ...options.behaviour }
+  const data = makeDataApp({ services, behaviour, platform, log, holds })
+  let dataUrl = ""
+  const admin = makeAdminApp({
+    runtime,
+    services,
+    source,
+    log,
+    token,
+    platformName: platform.name,
+    dataUrl: () => dataUrl
+  })
+  const dataListener = await listen(data.fetch as FetchHandler, host, options.port ?? 0).catch((e: Error) => {
+    void runtime.dispose()
+    throw new StartupError(`cannot listen on ${host}:${options.port ?? 0}: ${e.message}`)
+  })
+  dataUrl = urlOf(host, dataListener.port)
+  const adminListener = await listen(admin.fetch as FetchHandler, adminHost, options.adminPort ?? 0).catch(
+    async (e: Error) => {
+      await dataListener.close()
+      void runtime.dispose()
+      throw new StartupError(`cannot listen on ${adminHost}:${options.adminPort ?? 0}: ${e.message}`)
+    }
+  )
+  const adminUrl = urlOf(adminHost, adminListener.port)
+  log.log("info", "listening", { runtime: platform.name, dataUrl, adminUrl, fleet: source.describe })
+  let stopping: Promise<void> | null = null
+  const stop = () => {
+    stopping ??= (async () => {
+      log.log("info", "stopping")
+      const closed = Promise.all([dataListener.close(), adminListener.close()])
+      holds.releaseAll()
+      await closed
+      await runtime.dispose()
+      log.log("info", "stopped")
+    })()
+    return stopping
+  }
+  return {
+    runtime: platform.name === "bun" ? "bun" : "node",
+    dataUrl,
+    adminUrl,
+    host,
+    port: dataListener.port,
+    adminHost,
+    adminPort: adminListener.port,
+    defaultInstanceId: fleet.defaultInstanceId,
+    services,
+    effectRuntime: runtime,
+    stop
+  }
+}

@@ -1,0 +1,78 @@
+// In-process harness: the data and admin Hono apps over freshly built core services, no sockets. Peers are chosen
+// per request (`peer` argument), time moves through the emulator's virtual clock (`services.clock.advance`).
+import type { FleetConfig } from "@aliyun-imds/core"
+import { defaultFleet } from "@aliyun-imds/core"
+import { Effect } from "effect"
+import type { Hono } from "hono"
+import { makeAdminApp } from "../../src/admin/AdminPlane.ts"
+import { makeDataApp } from "../../src/data/DataPlane.ts"
+import { Holds } from "../../src/data/Holds.ts"
+import type { FleetSource } from "../../src/FleetSource.ts"
+import { makeLogger } from "../../src/Log.ts"
+import { type Peer, testPlatform } from "../../src/platform/Platform.ts"
+import { type DataPlaneBehaviour, defaultBehaviour } from "../../src/ServerOptions.ts"
+import { buildServices, type CoreServices, type Runtime } from "../../src/Services.ts"
+
+export interface Harness {
+  readonly data: Hono
+  readonly admin: Hono
+  readonly services: CoreServices
+  readonly runtime: Runtime
+  readonly instanceId: string
+  /** GET/PUT/… against the metadata app as `peer` (default 127.0.0.1). */
+  readonly request: (path: string, init?: RequestInit, peer?: Peer) => Promise<Response>
+  /** A fresh token for the default instance (or `peer`'s). */
+  readonly token: (ttl?: number, peer?: Peer) => Promise<string>
+  /** Runs an effect against the harness's services (admin operations). */
+  readonly run: <A, E>(effect: Effect.Effect<A, E, never>) => Promise<A>
+  readonly dispose: () => Promise<void>
+}
+
+export interface HarnessOptions {
+  readonly fleet?: FleetConfig
+  readonly behaviour?: Partial<DataPlaneBehaviour>
+  readonly adminToken?: string
+  readonly source?: FleetSource
+}
+
+export const makeHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
+  const fleet = options.fleet ?? defaultFleet("harness")
+  const { runtime, services } = await buildServices({ fleet })
+  const log = makeLogger("silent", () => {}, services.clock.nowUnsafe)
+  const behaviour = { ...defaultBehaviour, ...options.behaviour }
+  const data = makeDataApp({ services, behaviour, platform: testPlatform, log, holds: new Holds() })
+  const source = options.source ?? { describe: "harness", load: async () => fleet }
+  const admin = makeAdminApp({
+    runtime,
+    services,
+    source,
+    log,
+    token: options.adminToken ?? null,
+    platformName: "test",
+    dataUrl: () => "http://127.0.0.1:0"
+  })
+  const request = (path: string, init?: RequestInit, peer?: Peer) =>
+    Promise.resolve(data.request(path, init, peer ? { peer } : undefined))
+  const token = async (ttl = 21600, peer?: Peer) => {
+    const res = await request(
+      "/latest/api/token",
+      { method: "PUT", headers: { "X-aliyun-ecs-metadata-token-ttl-seconds": String(ttl) } },
+      peer
+    )
+    if (res.status !== 200) throw new Error(`token PUT failed: ${res.status}`)
+    return res.text()
+  }
+  return {
+    data,
+    admin,
+    services,
+    runtime,
+    instanceId: fleet.defaultInstanceId,
+    request,
+    token,
+    run: (effect) => runtime.runPromise(effect),
+    dispose: () => runtime.dispose()
+  }
+}
+
+export { Effect }
