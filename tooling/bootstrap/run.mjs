@@ -85,5 +85,5 @@ provisionToolchain()
 const env = toolEnv()
 installWorkspace(env)
 const args = rest[0] === "--" ? rest.slice(1) : rest
-const extra = task === "start" || task === "bench" ? (args.length ? ["--", ...args] : []) : args
+const extra = args
 process.exit(run(join(binDir, "pnpm"), [...base, ...extra], env))
