@@ -66,7 +66,7 @@ function installWorkspace(env) {
 }
 
 const tasks = {
-  test: ["turbo", "run", "lint", "typecheck", "test", "--output-logs=errors-only"],
+  test: ["turbo", "run", "lint", "typecheck", "test", "--continue", "--output-logs=errors-only"],
   start: ["--filter", "@aliyun-imds/server", "run", "start"],
   build: ["turbo", "run", "build"],
   bench: ["--filter", "@aliyun-imds/bench", "run", "bench"]

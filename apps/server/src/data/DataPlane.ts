@@ -38,6 +38,8 @@ interface Outcome {
   readonly reason: string | null
 }
 
+const utf8 = new TextEncoder()
+
 const header = (c: Context, name: string): string | null => c.req.raw.headers.get(name)
 
 export const makeDataApp = (deps: DataPlaneDeps): Hono => {
@@ -47,7 +49,10 @@ export const makeDataApp = (deps: DataPlaneDeps): Hono => {
   const text = (status: number, body: string | Uint8Array, method: string, extra?: Record<string, string>) => {
     const headers: Record<string, string> = { "content-type": fleet.wireUnsafe().contentType, ...extra }
     if (behaviour.serverHeader !== null) headers.server = behaviour.serverHeader
-    return new Response(method === "HEAD" ? null : (body as BodyInit), { status, headers })
+    if (method !== "HEAD") return new Response(body as BodyInit, { status, headers })
+    // HEAD announces the length the GET would send, with no body.
+    headers["content-length"] = String(typeof body === "string" ? utf8.encode(body).length : body.length)
+    return new Response(null, { status, headers })
   }
 
   const refuse = (error: AccessError, method: string): Response => {

@@ -15,7 +15,8 @@ const classify = (path: string): RequestTarget["kind"] => {
 }
 
 export const requestTarget = (url: string): RequestTarget => {
-  const start = url.indexOf("/", url.indexOf("//") + 2)
+  // Bun hands over the bare origin-form target (`/latest/…`) when a request has no usable Host (HTTP/1.0).
+  const start = url.charCodeAt(0) === 47 ? 0 : url.indexOf("/", url.indexOf("//") + 2)
   if (start === -1) return { path: "/", query: "", kind: "metadata" }
   const q = url.indexOf("?", start)
   const path = q === -1 ? url.slice(start) : url.slice(start, q)

@@ -11,6 +11,7 @@ interface BunGlobal {
   serve(options: {
     hostname: string
     port: number
+    idleTimeout: number
     fetch: (request: Request, server: BunServer) => Response | Promise<Response>
     error?: (error: Error) => Response
   }): BunServer
@@ -23,6 +24,9 @@ export const listenBun = async (handler: FetchHandler, host: string, port: numbe
   const server = bun.serve({
     hostname: host,
     port,
+    // Bun's default 10 s idle timeout would cut black holes and injected latency short (Node holds them for as
+    // long as the data plane says); Holds bounds every wait and stop() releases them, so none is needed here.
+    idleTimeout: 0,
     fetch: (request, srv) => handler(request, { server: srv }),
     error: () => new Response("Bad Request", { status: 400 })
   })
