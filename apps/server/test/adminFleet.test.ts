@@ -28,11 +28,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const send = async (method: string, path: string, body?: unknown) => {
-  const res = await h.admin.request(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
-  const text = await res.text()
-  return { status: res.status, text, json: text.startsWith("{") ? JSON.parse(text) : null }
-}
+const send = (method: string, path: string, body?: unknown) => h.adminJson(method, path, body)
 const get = async (path: string) => {
   const res = await h.request(path)
   return { status: res.status, text: await res.text() }

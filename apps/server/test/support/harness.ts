@@ -23,9 +23,18 @@ export interface Harness {
   readonly request: (path: string, init?: RequestInit, peer?: Peer) => Promise<Response>
   /** A fresh token for the default instance (or `peer`'s). */
   readonly token: (ttl?: number, peer?: Peer) => Promise<string>
+  /** Calls the admin app with an optional JSON body; `json` is the parsed body when it is a JSON object. */
+  readonly adminJson: (method: string, path: string, body?: unknown) => Promise<AdminReply>
   /** Runs an effect against the harness's services (admin operations). */
   readonly run: <A, E>(effect: Effect.Effect<A, E, never>) => Promise<A>
   readonly dispose: () => Promise<void>
+}
+
+export interface AdminReply {
+  readonly status: number
+  readonly text: string
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary admin JSON shapes
+  readonly json: any
 }
 
 export interface HarnessOptions {
@@ -62,9 +71,15 @@ export const makeHarness = async (options: HarnessOptions = {}): Promise<Harness
     if (res.status !== 200) throw new Error(`token PUT failed: ${res.status}`)
     return res.text()
   }
+  const adminJson = async (method: string, path: string, body?: unknown): Promise<AdminReply> => {
+    const res = await admin.request(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+    const text = await res.text()
+    return { status: res.status, text, json: text.startsWith("{") ? JSON.parse(text) : null }
+  }
   return {
     data,
     admin,
+    adminJson,
     services,
     runtime,
     instanceId: fleet.defaultInstanceId,
