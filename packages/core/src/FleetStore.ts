@@ -105,8 +105,12 @@ const makeStore = (loaded: FleetConfig, startMs: number): FleetStoreApi => {
     return state
   })
 
+  // A fleet always keeps one instance: with none, every request would be refused and nothing left to edit.
   const remove = (id: string) =>
-    Effect.map(get(id), () => {
+    Effect.flatMap(get(id), () => {
+      if (fleet.states.size === 1) {
+        return Effect.fail(new FleetInvalid({ path: "instanceId", message: `${id} is the last instance; add another first` }))
+      }
       fleet.states.delete(id)
       if (fleet.settings.defaultInstanceId === id) {
         const first = fleet.states.keys().next()
@@ -114,6 +118,7 @@ const makeStore = (loaded: FleetConfig, startMs: number): FleetStoreApi => {
       }
       version++
       rebind()
+      return Effect.void
     })
 
   // Like the ECS API, parameter values are checked before the instance is looked up.

@@ -37,7 +37,8 @@ export interface FleetStoreApi {
   /** The current fleet: loaded settings with today's instance models. */
   readonly config: Effect.Effect<FleetConfig>
   readonly add: (input: InstanceInput) => Effect.Effect<InstanceState, InstanceExists | FleetInvalid>
-  readonly remove: (instanceId: string) => NotFound<void>
+  /** Fails with FleetInvalid for the last instance. */
+  readonly remove: (instanceId: string) => Effect.Effect<void, InstanceNotFound | FleetInvalid>
   readonly describeMetadataOptions: (instanceId: string) => NotFound<InstanceMetadataOptions>
   readonly modifyMetadataOptions: (
     request: ModifyMetadataOptionsRequest

@@ -165,6 +165,18 @@ describe("FleetStore instance management", () => {
     )
   )
 
+  it.effect("refuses to remove the last instance and keeps serving it", () =>
+    withStore((store) =>
+      Effect.gen(function* () {
+        yield* store.remove("i-web")
+        const error = yield* Effect.flip(store.remove("i-db"))
+        assert.strictEqual(error._tag, "FleetInvalid")
+        assert.include(error._tag === "FleetInvalid" ? error.message : "", "last instance")
+        assert.strictEqual((yield* store.resolvePeer("192.0.2.1")).instance.instanceId, "i-db")
+      })
+    )
+  )
+
   it.effect("patches meta-data items through overrides, and rejects paths that are not paths", () =>
     withStore((store) =>
       Effect.gen(function* () {
