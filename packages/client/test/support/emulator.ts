@@ -47,6 +47,11 @@ export const clientFor = (server: Emulator, options: PromiseClientOptions = {}) 
     env: {},
     backoffBaseMs: 10,
     backoffMaxMs: 50,
+    // Generous deadlines: the suite shares 2 cores with other packages' tests, and a timed-out attempt would be
+    // retried and show up as an extra request in the journal. Timeout tests pass their own.
+    connectTimeoutMs: 10_000,
+    readTimeoutMs: 10_000,
+    totalTimeoutMs: 60_000,
     ...options
   })
 
