@@ -3,7 +3,8 @@
 // ./.tooling) on a machine that only has Node 20 + npm, installs the workspace, then runs a task.
 // Plain ESM that runs on Node 18+: it is the one file executed before the pinned runtime exists.
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { createHash } from "node:crypto"
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { delimiter, dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -56,24 +57,40 @@ const toolEnv = () => ({
   npm_config_update_notifier: "false"
 })
 
-function installWorkspace(env) {
-  // Always ask pnpm: when nothing changed it returns in well under a second, and it never misses a stale tree.
-  const args = ["install", "--frozen-lockfile", "--prefer-offline", "--reporter=silent"]
-  if (run(join(binDir, "pnpm"), args, env) !== 0) {
-    run(join(binDir, "pnpm"), ["install", "--frozen-lockfile", "--prefer-offline", "--reporter=append-only"], env)
-    fail("pnpm install failed; see the output above")
+/** A digest of everything that decides the installed tree: the lockfile and every workspace manifest. */
+function manifestDigest() {
+  const hash = createHash("sha256")
+  const files = ["pnpm-lock.yaml", "pnpm-workspace.yaml", "package.json"]
+  for (const group of ["packages", "apps", "tooling"]) {
+    const dir = join(root, group)
+    if (!existsSync(dir)) continue
+    for (const name of readdirSync(dir).sort()) files.push(join(group, name, "package.json"))
   }
+  for (const file of files) {
+    const path = join(root, file)
+    if (existsSync(path)) hash.update(file).update(readFileSync(path))
+  }
+  return hash.update(wanted).digest("hex")
+}
+
+function installWorkspace(env) {
+  const stamp = join(root, "node_modules", ".aliyun-imds-install")
+  const digest = manifestDigest()
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === digest) return
+  const args = ["install", "--frozen-lockfile", "--prefer-offline", "--reporter=append-only"]
+  if (run(join(binDir, "pnpm"), args, env) !== 0) fail("pnpm install failed; see the output above")
+  writeFileSync(stamp, digest)
 }
 
 const tasks = {
   test: ["turbo", "run", "lint", "typecheck", "test", "--continue", "--output-logs=errors-only"],
-  start: ["--filter", "@aliyun-imds/server", "run", "start"],
+  start: ["exec", "aliyun-imds", "serve"],
   build: ["turbo", "run", "build"],
   bench: ["--filter", "@aliyun-imds/bench", "run", "bench"]
 }
 
 // The package each task runs in, when it is not the whole workspace.
-const owners = { start: "apps/server", bench: "tooling/bench" }
+const owners = { start: "apps/cli", bench: "tooling/bench" }
 
 const [task = "test", ...rest] = process.argv.slice(2)
 const base = tasks[task]

@@ -1,0 +1,58 @@
+// The `aliyun-imds` executable: the one place that picks platform layers (Node services, fetch) and turns how a run
+// ended into an exit code and at most one line on stderr. `bin/aliyun-imds.js` imports this file.
+import { readFileSync } from "node:fs"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeServices from "@effect/platform-node/NodeServices"
+import { Console, Effect, Exit, Layer } from "effect"
+import { CliConfig, CliOutput, Command, GlobalFlag } from "effect/cli"
+import { FetchHttpClient } from "effect/http"
+import { cli } from "./Cli.ts"
+import { ExitCode, outcomeOf } from "./ExitCodes.ts"
+import { makePresenter, programName } from "./Help.ts"
+import { Output, red } from "./Output.ts"
+
+const argv = process.argv.slice(2)
+const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
+  .version
+
+/** `--log-level debug` (or trace/all) also turns on stack traces for unexpected errors. */
+const debug = argv.some(
+  (arg, i) =>
+    /^--log-level=(debug|trace|all)$/.test(arg) ||
+    (arg === "--log-level" && /^(debug|trace|all)$/.test(argv[i + 1] ?? ""))
+)
+/** serve, --watch and --follow run until Ctrl-C / SIGTERM; for them that is a normal end (0), for others 130. */
+const runsUntilSignal = argv.includes("serve") || argv.some((arg) => ["--watch", "-w", "--follow", "-f"].includes(arg))
+const colorOk = process.env.NO_COLOR === undefined && process.env.TERM !== "dumb"
+const stderrColor = colorOk && process.stderr.isTTY === true
+
+const layer = Layer.mergeAll(
+  Output.layer,
+  // Every command is scriptable with flags alone; the interactive wizard is left out.
+  CliConfig.layer({ builtIns: GlobalFlag.BuiltIns.filter((flag) => flag !== GlobalFlag.Wizard) }),
+  FetchHttpClient.layer,
+  CliOutput.layerPresenter(makePresenter({ stdoutColor: colorOk && process.stdout.isTTY === true, stderrColor }))
+).pipe(Layer.provideMerge(NodeServices.layer))
+
+const program = Command.runWith(cli, { version })(argv).pipe(
+  Effect.exit,
+  Effect.flatMap((exit) => {
+    const { exitCode, message } = outcomeOf(exit, debug)
+    const say = message === null ? Effect.void : Console.error(`${red(stderrColor, `${programName}:`)} ${message}`)
+    return Effect.as(say, exitCode)
+  }),
+  Effect.provide(layer)
+)
+
+NodeRuntime.runMain(program, {
+  disableErrorReporting: true,
+  // Interrupted by Ctrl-C / SIGTERM (every finaliser has run by now), or the code the run computed.
+  teardown: (exit, onExit) =>
+    onExit(
+      Exit.isSuccess(exit) && typeof exit.value === "number"
+        ? exit.value
+        : runsUntilSignal
+          ? ExitCode.ok
+          : ExitCode.interrupted
+    )
+})

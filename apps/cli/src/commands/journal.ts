@@ -1,0 +1,93 @@
+// `journal [--follow]`: the packet-analyzer view — who asked what, in which mode, with which result — filtered by
+// instance, mode, status and time; `--follow` polls for new entries until Ctrl-C.
+import { Effect, Option, Ref, Schedule } from "effect"
+import { Command, Flag } from "effect/cli"
+import type { AdminApi } from "../AdminClient.ts"
+import { type OutputApi, red, renderTable } from "../Output.ts"
+import { adminCommand } from "./shared.ts"
+
+type Entry = Effect.Success<ReturnType<AdminApi["journal"]>>["entries"][number]
+
+const headers = ["SEQ", "TIME", "INSTANCE", "PEER", "MODE", "METHOD", "PATH", "STATUS", "REASON"]
+
+const row = (e: Entry, color: boolean) => [
+  String(e.seq),
+  new Date(e.time).toISOString(),
+  e.instanceId ?? "-",
+  e.peerAddress,
+  e.mode,
+  e.method,
+  e.path,
+  e.status >= 400 || e.status === 0 ? red(color, String(e.status)) : String(e.status),
+  e.reason ?? ""
+]
+
+export const journalTable = (entries: ReadonlyArray<Entry>, out: OutputApi, header = true): string => {
+  const table = renderTable(
+    headers,
+    entries.map((e) => row(e, out.color)),
+    { color: out.color }
+  )
+  return header ? table : table.split("\n").slice(1).join("\n")
+}
+
+const optional = (name: string, description: string) =>
+  Flag.String(name).pipe(Flag.withDescription(description), Flag.optional)
+
+export const journal = adminCommand(
+  "journal",
+  {
+    instance: optional("instance", 'An instance id, "default", or "none" (peers bound to no instance)'),
+    mode: Flag.Literals("mode", ["normal", "token", "none"]).pipe(
+      Flag.withDescription("normal: token-less reads; token: with a token; none: token PUTs and the like"),
+      Flag.optional
+    ),
+    status: Flag.Int("status").pipe(Flag.withDescription("Only this HTTP status"), Flag.optional),
+    since: optional("since", "Only entries at or after this ISO 8601 time"),
+    limit: Flag.Int("limit").pipe(Flag.withDescription("At most this many entries (default 100)"), Flag.optional),
+    follow: Flag.Boolean("follow").pipe(
+      Flag.withAlias("f"),
+      Flag.withDescription("Keep printing new entries until Ctrl-C"),
+      Flag.withDefault(false)
+    )
+  },
+  (f, api, out) =>
+    Effect.gen(function* () {
+      const filters = {
+        instance: Option.getOrUndefined(f.instance),
+        mode: Option.getOrUndefined(f.mode),
+        status: Option.getOrUndefined(Option.map(f.status, String)),
+        since: Option.getOrUndefined(f.since),
+        limit: Option.getOrUndefined(Option.map(f.limit, String))
+      }
+      const first = yield* api.journal(filters)
+      if (!f.follow) {
+        if (f.json) return yield* out.json(first)
+        return yield* out.line(first.entries.length === 0 ? "no journal entries" : journalTable(first.entries, out))
+      }
+      const print = (entries: ReadonlyArray<Entry>, header: boolean) =>
+        f.json
+          ? Effect.forEach(entries, (e) => out.jsonLine(e), { discard: true })
+          : entries.length === 0 && !header
+            ? Effect.void
+            : out.line(journalTable(entries, out, header))
+      yield* print(first.entries, true)
+      const last = yield* Ref.make(first.entries.at(-1)?.seq ?? 0)
+      const poll = Effect.gen(function* () {
+        const after = yield* Ref.get(last)
+        const next = yield* api.journal({ ...filters, since: undefined, limit: undefined, afterSeq: String(after) })
+        yield* print(next.entries, false)
+        yield* Ref.set(last, next.entries.at(-1)?.seq ?? after)
+      })
+      yield* Effect.repeat(poll, Schedule.spaced("1 second"))
+    })
+).pipe(
+  Command.withDescription("Show recent metadata requests (who, how, with which result)"),
+  Command.withExamples([
+    {
+      command: "aliyun-imds journal --mode normal",
+      description: "Token-less clients to fix before HttpTokens=required"
+    },
+    { command: "aliyun-imds journal --follow" }
+  ])
+)

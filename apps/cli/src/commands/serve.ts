@@ -1,0 +1,148 @@
+// `aliyun-imds serve`: start the emulator (metadata + admin listeners), print both URLs and the default instance,
+// and stop gracefully on Ctrl-C / SIGTERM. `--runtime bun` re-runs the same command line under Bun.
+import type { LogLevel as ServerLogLevel, ServerOptions } from "@aliyun-imds/server"
+import { Config, Effect, type LogLevel, Option, Stdio } from "effect"
+import { Command, Flag, GlobalFlag } from "effect/cli"
+import { ExitCode, fail } from "../ExitCodes.ts"
+import { cyan, dim, Output } from "../Output.ts"
+import { isBun, reexecUnderBun } from "./bunRuntime.ts"
+import { json } from "./shared.ts"
+
+const port = (name: string, env: string, fallback: number, description: string) =>
+  Flag.Int(name).pipe(
+    Flag.withDescription(`${description} (env ${env}, default ${fallback}; 0 picks a free port)`),
+    Flag.withFallbackConfig(Config.Int(env)),
+    Flag.filter(
+      (n) => n >= 0 && n <= 65_535,
+      () => "a port number 0..65535 (0 picks a free port)"
+    ),
+    Flag.withDefault(fallback)
+  )
+
+const flags = {
+  host: Flag.String("host").pipe(Flag.withDescription("Metadata listener address"), Flag.withDefault("127.0.0.1")),
+  port: port("port", "ALIYUN_IMDS_PORT", 8100, "Metadata listener port"),
+  adminHost: Flag.String("admin-host").pipe(
+    Flag.withDescription("Admin listener address (a non-loopback address needs --admin-token)"),
+    Flag.withDefault("127.0.0.1")
+  ),
+  adminPort: port("admin-port", "ALIYUN_IMDS_ADMIN_PORT", 8101, "Admin listener port"),
+  adminToken: Flag.String("admin-token").pipe(
+    Flag.withDescription("Require this bearer token on the admin API (env ALIYUN_IMDS_ADMIN_TOKEN)"),
+    Flag.withFallbackConfig(Config.String("ALIYUN_IMDS_ADMIN_TOKEN")),
+    Flag.optional
+  ),
+  config: Flag.String("config").pipe(
+    Flag.withDescription("Fleet file (YAML or JSON; see 'aliyun-imds init' and 'aliyun-imds schema')"),
+    Flag.optional
+  ),
+  seed: Flag.String("seed").pipe(Flag.withDescription("Seed for generated values (ids, addresses)"), Flag.optional),
+  httpTokens: Flag.Literals("http-tokens", ["optional", "required"]).pipe(
+    Flag.withDescription("HttpTokens of instances the fleet file does not set (required = forced hardened mode)"),
+    Flag.optional
+  ),
+  httpEndpoint: Flag.Literals("http-endpoint", ["enabled", "disabled"]).pipe(
+    Flag.withDescription("HttpEndpoint of instances the fleet file does not set"),
+    Flag.optional
+  ),
+  runtime: Flag.Literals("runtime", ["node", "bun"]).pipe(
+    Flag.withDescription("Serve on Node (default) or on Bun (the npm 'bun' package)"),
+    Flag.withDefault("node")
+  ),
+  json
+} as const
+
+type Flags = Command.Command.Config.Infer<typeof flags>
+
+/** The built-in `--log-level` (effect/cli's names) as the server's level; `none` silences it. */
+const levels: Record<LogLevel.LogLevel, ServerLogLevel> = {
+  All: "debug",
+  Trace: "debug",
+  Debug: "debug",
+  Info: "info",
+  Warn: "warn",
+  Error: "error",
+  Fatal: "error",
+  None: "silent"
+}
+
+const serverLogLevel = (level: Option.Option<LogLevel.LogLevel>): ServerLogLevel =>
+  Option.match(level, { onNone: () => "info", onSome: (l) => levels[l] })
+
+const optionsOf = (f: Flags, logLevel: ServerLogLevel): ServerOptions => ({
+  host: f.host,
+  port: f.port,
+  adminHost: f.adminHost,
+  adminPort: f.adminPort,
+  logLevel,
+  ...Option.match(f.adminToken, { onNone: () => ({}), onSome: (adminToken) => ({ adminToken }) }),
+  ...Option.match(f.config, { onNone: () => ({}), onSome: (configPath) => ({ configPath }) }),
+  ...Option.match(f.seed, { onNone: () => ({}), onSome: (seed) => ({ seed }) }),
+  ...Option.match(f.httpTokens, { onNone: () => ({}), onSome: (httpTokens) => ({ httpTokens }) }),
+  ...Option.match(f.httpEndpoint, { onNone: () => ({}), onSome: (httpEndpoint) => ({ httpEndpoint }) })
+})
+
+const startupFailure = (error: unknown) => {
+  const name = error instanceof Error ? error.name : ""
+  if (name === "FleetLoadError" && error instanceof Error) {
+    const hint = error.message.startsWith("cannot read")
+      ? "check the --config path, or write a sample with 'aliyun-imds init --output FILE'"
+      : "fix the file (its schema: 'aliyun-imds schema'; a valid sample: 'aliyun-imds init')"
+    return fail(ExitCode.runtime, `${error.message}; ${hint}`)
+  }
+  if (name === "StartupError" && error instanceof Error) {
+    const hint = /EADDRINUSE/.test(error.message)
+      ? "; is another emulator running? pick other ports with --port / --admin-port (0 = any free port)"
+      : ""
+    return fail(ExitCode.runtime, `${error.message}${hint}`)
+  }
+  return fail(ExitCode.runtime, `cannot start the emulator: ${error instanceof Error ? error.message : String(error)}`)
+}
+
+const serveHere = (f: Flags) =>
+  Effect.gen(function* () {
+    const out = yield* Output
+    const logLevel = serverLogLevel(yield* GlobalFlag.LogLevel)
+    // Loaded here, not at the top, so client and admin commands do not pay for the server's start-up.
+    const { startServer } = yield* Effect.promise(() => import("@aliyun-imds/server"))
+    const server = yield* Effect.acquireRelease(
+      Effect.tryPromise({ try: () => startServer(optionsOf(f, logLevel)), catch: startupFailure }),
+      (s) => Effect.promise(() => s.stop())
+    )
+    if (f.json) {
+      yield* out.jsonLine({
+        runtime: server.runtime,
+        metadataUrl: server.dataUrl,
+        adminUrl: server.adminUrl,
+        defaultInstanceId: server.defaultInstanceId
+      })
+    } else {
+      yield* out.line(
+        `aliyun-imds (${server.runtime}) serving instance ${server.defaultInstanceId}\n` +
+          `  metadata: ${server.dataUrl}\n  admin:    ${server.adminUrl}`
+      )
+      if (out.isTty) {
+        const endpoint = server.port === 8100 && server.host === "127.0.0.1" ? "" : ` --endpoint ${server.dataUrl}`
+        yield* out.line(dim(out.color, `try:  ${cyan(out.color, `aliyun-imds get meta-data/instance-id${endpoint}`)}`))
+        yield* out.line(dim(out.color, "stop: Ctrl-C"))
+      }
+    }
+    return yield* Effect.never
+  }).pipe(Effect.scoped)
+
+export const serve = Command.make("serve", flags, (f) =>
+  Effect.gen(function* () {
+    if (f.runtime === "bun" && !isBun()) {
+      const stdio = yield* Stdio.Stdio
+      return yield* reexecUnderBun(process.argv[1] ?? "", yield* stdio.args)
+    }
+    return yield* serveHere(f)
+  })
+).pipe(
+  Command.withDescription("Start the emulator: a metadata listener and an admin listener"),
+  Command.withExamples([
+    { command: "aliyun-imds serve", description: "One generated instance on :8100, admin API on :8101" },
+    { command: "aliyun-imds serve --config fleet.yaml --http-tokens required", description: "A fleet, hardened" },
+    { command: "aliyun-imds serve --port 0 --admin-port 0 --json", description: "Free ports, URLs as JSON" }
+  ])
+)

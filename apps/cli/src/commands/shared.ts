@@ -1,0 +1,145 @@
+// Flags shared by many commands (client side: --endpoint --mode --ttl; admin side: --admin --admin-token
+// --instance; everywhere: --json) and the helper that runs an admin operation with its errors put into one line.
+import { Config, Effect, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import { HttpClient } from "effect/http"
+import { type AdminApi, type AdminError, makeAdminApi } from "../AdminClient.ts"
+import { type CliFailure, ExitCode, fail, usageError } from "../ExitCodes.ts"
+import { Output, type OutputApi } from "../Output.ts"
+
+export const defaultEndpoint = "http://127.0.0.1:8100"
+export const defaultAdmin = "http://127.0.0.1:8101"
+
+export const json = Flag.Boolean("json").pipe(
+  Flag.withDescription("Print JSON instead of text (for scripts)"),
+  Flag.withDefault(false)
+)
+
+export const imdsFlags = {
+  endpoint: Flag.String("endpoint").pipe(
+    Flag.withDescription(`Metadata service URL (env ALIBABA_CLOUD_IMDS_ENDPOINT, default ${defaultEndpoint})`),
+    Flag.withFallbackConfig(Config.String("ALIBABA_CLOUD_IMDS_ENDPOINT")),
+    Flag.withDefault(defaultEndpoint)
+  ),
+  mode: Flag.Literals("mode", ["token", "normal", "auto"]).pipe(
+    Flag.withDescription("token: hardened mode (default); normal: no token; auto: token, else fall back to normal"),
+    Flag.withDefault("token")
+  ),
+  ttl: Flag.Int("ttl").pipe(
+    Flag.withDescription("Token lifetime to ask for, 1..21600 seconds (default 21600)"),
+    Flag.filter(
+      (n) => n >= 1 && n <= 21_600,
+      () => "a whole number of seconds, 1..21600"
+    ),
+    Flag.withDefault(21_600)
+  ),
+  json
+} as const
+
+export const adminFlags = {
+  admin: Flag.String("admin").pipe(
+    Flag.withDescription(`Admin API URL (env ALIYUN_IMDS_ADMIN_URL, default ${defaultAdmin})`),
+    Flag.withFallbackConfig(Config.String("ALIYUN_IMDS_ADMIN_URL")),
+    Flag.withDefault(defaultAdmin)
+  ),
+  adminToken: Flag.String("admin-token").pipe(
+    Flag.withDescription("Bearer token of the admin API (env ALIYUN_IMDS_ADMIN_TOKEN)"),
+    Flag.withFallbackConfig(Config.String("ALIYUN_IMDS_ADMIN_TOKEN")),
+    Flag.optional
+  ),
+  json
+} as const
+
+export const instanceFlag = Flag.String("instance").pipe(
+  Flag.withDescription('Instance id, or "default" for the fleet\'s default instance'),
+  Flag.withDefault("default")
+)
+
+export interface AdminFlags {
+  readonly admin: string
+  readonly adminToken: Option.Option<string>
+}
+
+const hints: Readonly<Record<string, string>> = {
+  "InvalidInstanceId.NotFound": "; list the instances with 'aliyun-imds instances list'",
+  "InvalidRamRole.NotAttached": "; attach one with 'aliyun-imds role attach NAME'",
+  "InvalidFaultId.NotFound": "; list the rules with 'aliyun-imds faults list'",
+  "InvalidAction.NotFound": "; is --admin the admin listener (not the metadata one)?"
+}
+
+/** `host:port` gets `http://`; anything that is still not an http(s) URL is a usage error. */
+export const adminUrl = (raw: string): Effect.Effect<string, CliFailure> => {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`
+  const url = URL.canParse(withScheme) ? new URL(withScheme) : null
+  return url !== null && (url.protocol === "http:" || url.protocol === "https:")
+    ? Effect.succeed(withScheme.replace(/\/+$/, ""))
+    : Effect.fail(
+        usageError(`--admin ${JSON.stringify(raw)} is not an http(s) URL; e.g. --admin http://127.0.0.1:8101`)
+      )
+}
+
+/** One line and an exit code for an admin API failure. */
+export const describeAdminError = (error: AdminError): CliFailure => {
+  switch (error._tag) {
+    case "AdminUnreachable":
+      return fail(
+        ExitCode.runtime,
+        `cannot reach the admin API at ${error.url} (${error.detail}): start the emulator with 'aliyun-imds serve', ` +
+          "or pass --admin URL (or set ALIYUN_IMDS_ADMIN_URL)"
+      )
+    case "AdminInvalidResponse":
+      return fail(ExitCode.runtime, `${error.url} did not answer like the aliyun-imds admin API: ${error.detail}`)
+    case "AdminRequestFailed":
+      if (error.status === 401) {
+        return fail(
+          ExitCode.refused,
+          "the admin API refused the request (401): pass the server's token with --admin-token " +
+            "(or set ALIYUN_IMDS_ADMIN_TOKEN)"
+        )
+      }
+      return fail(
+        error.status === 404 ? ExitCode.notFound : error.status === 400 ? ExitCode.usage : ExitCode.runtime,
+        `${error.detail.replace(/\.$/, "")} (${error.status} ${error.code})${hints[error.code] ?? ""}`
+      )
+  }
+}
+
+/** Runs `use` against the admin API named by the flags. */
+export const withAdmin = <A, R>(
+  flags: AdminFlags,
+  use: (api: AdminApi) => Effect.Effect<A, AdminError | CliFailure, R>
+): Effect.Effect<A, CliFailure, HttpClient.HttpClient | R> =>
+  Effect.gen(function* () {
+    const http = yield* HttpClient.HttpClient
+    const url = yield* adminUrl(flags.admin)
+    return yield* use(makeAdminApi(http, { url, token: flags.adminToken }))
+  }).pipe(Effect.mapError((e) => (e._tag === "CliFailure" ? e : describeAdminError(e))))
+
+/** An admin command: its own flags plus --admin --admin-token --json, run against the admin API. */
+export const adminCommand = <const Name extends string, const Config extends Command.Command.Config, R = never>(
+  name: Name,
+  config: Config,
+  run: (
+    flags: Command.Command.Config.Infer<Config & typeof adminFlags>,
+    api: AdminApi,
+    out: OutputApi
+  ) => Effect.Effect<void, AdminError | CliFailure, R>
+) =>
+  Command.make(name, { ...config, ...adminFlags }, (flags) =>
+    // The generic spread hides the admin keys from the checker; they are there by construction.
+    Output.use((out) => withAdmin(flags as unknown as AdminFlags, (api) => run(flags, api, out)))
+  )
+
+/** Exactly one of two optional flags, or `fallback` when neither is given. */
+export const oneOf = <A>(
+  names: readonly [string, string],
+  first: Option.Option<A>,
+  second: Option.Option<A>
+): Effect.Effect<Option.Option<readonly [0 | 1, A]>, CliFailure> => {
+  if (Option.isSome(first) && Option.isSome(second)) {
+    return Effect.fail(usageError(`give either --${names[0]} or --${names[1]}, not both`))
+  }
+  if (Option.isSome(first)) return Effect.succeed(Option.some([0, first.value] as const))
+  if (Option.isSome(second)) return Effect.succeed(Option.some([1, second.value] as const))
+  return Effect.succeed(Option.none())
+}
