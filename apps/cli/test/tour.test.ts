@@ -80,3 +80,11 @@ describe("README tour", () => {
     }
   })
 })
+
+describe("the repository README", () => {
+  it("shows the same tour, so running this one runs that one as written", () => {
+    const root = readFileSync(join(cliDir, "..", "..", "README.md"), "utf8")
+    const rootTour = /<!-- tour:[^>]*-->\s*```sh\n([\s\S]*?)```/.exec(root)?.[1]
+    assert.strictEqual(rootTour, tour)
+  })
+})
