@@ -28,8 +28,12 @@ describe("cancellation", () => {
     const error = (await call) as Error
     assert.strictEqual(error.name, "AbortError")
     const atAbort = (await journal(s, since)).length
-    await sleep(200)
-    assert.strictEqual((await journal(s, since)).length, atAbort)
+    await sleep(150)
+    // A GET already on the wire when the caller gave up may still be journaled; nothing after it may follow.
+    const settled = (await journal(s, since)).length
+    assert.isAtMost(settled, atAbort + 1)
+    await sleep(300)
+    assert.strictEqual((await journal(s, since)).length, settled)
   })
 
   it("aborting the only caller of a retrying token PUT stops the PUTs too", async () => {
@@ -44,8 +48,12 @@ describe("cancellation", () => {
     controller.abort(new Error("caller gave up"))
     assert.strictEqual(((await call) as Error).message, "caller gave up")
     const atAbort = (await journal(s, since)).length
-    await sleep(200)
-    assert.strictEqual((await journal(s, since)).length, atAbort)
+    await sleep(150)
+    // A PUT already on the wire when the caller gave up may still be journaled; nothing after it may follow.
+    const settled = (await journal(s, since)).length
+    assert.isAtMost(settled, atAbort + 1)
+    await sleep(300)
+    assert.strictEqual((await journal(s, since)).length, settled)
   })
 
   it("a shared token PUT keeps going while another caller still waits for it", async () => {

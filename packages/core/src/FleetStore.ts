@@ -109,7 +109,9 @@ const makeStore = (loaded: FleetConfig, startMs: number): FleetStoreApi => {
   const remove = (id: string) =>
     Effect.flatMap(get(id), () => {
       if (fleet.states.size === 1) {
-        return Effect.fail(new FleetInvalid({ path: "instanceId", message: `${id} is the last instance; add another first` }))
+        return Effect.fail(
+          new FleetInvalid({ path: "instanceId", message: `${id} is the last instance; add another first` })
+        )
       }
       fleet.states.delete(id)
       if (fleet.settings.defaultInstanceId === id) {
