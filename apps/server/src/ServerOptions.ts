@@ -43,6 +43,8 @@ export interface ServerOptions {
   readonly httpEndpoint?: "enabled" | "disabled"
   /** Persisted identity signing material; generated when absent. */
   readonly identity?: IdentityPem
+  /** A JSON file holding the identity material: read when it exists, written with new material when it does not. */
+  readonly identityPath?: string
   readonly behaviour?: Partial<DataPlaneBehaviour>
   readonly logLevel?: LogLevel
   /** Where log lines go; stderr by default. */

@@ -4,6 +4,7 @@ import { makeAdminApp } from "./admin/AdminPlane.ts"
 import { makeDataApp } from "./data/DataPlane.ts"
 import { Holds } from "./data/Holds.ts"
 import { fleetSource } from "./FleetSource.ts"
+import { readIdentityFile, writeIdentityFile } from "./IdentityFile.ts"
 import { makeLogger } from "./Log.ts"
 import { bunPlatform } from "./platform/bun.ts"
 import { type FetchHandler, urlOf } from "./platform/Listener.ts"
@@ -42,7 +43,15 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
   }
   const source = fleetSource(options)
   const fleet = await source.load()
-  const { runtime, services } = await buildServices({ fleet, identity: options.identity })
+  const persisted = options.identityPath === undefined ? undefined : await readIdentityFile(options.identityPath)
+  const { runtime, services } = await buildServices({ fleet, identity: options.identity ?? persisted }).catch(
+    (e: unknown) => {
+      throw new StartupError(`cannot load the identity material: ${e instanceof Error ? e.message : String(e)}`)
+    }
+  )
+  if (options.identityPath !== undefined && persisted === undefined && options.identity === undefined) {
+    await writeIdentityFile(options.identityPath, await runtime.runPromise(services.identity.exportPem))
+  }
   const sink = options.logSink ?? ((line: string) => process.stderr.write(`${line}\n`))
   const log = makeLogger(options.logLevel ?? "info", sink, services.clock.nowUnsafe)
   const bun = isBun()

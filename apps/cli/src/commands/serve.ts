@@ -37,6 +37,10 @@ const flags = {
     Flag.optional
   ),
   seed: Flag.String("seed").pipe(Flag.withDescription("Seed for generated values (ids, addresses)"), Flag.optional),
+  identity: Flag.String("identity").pipe(
+    Flag.withDescription("JSON file keeping the identity signing certificate across restarts (created if missing)"),
+    Flag.optional
+  ),
   httpTokens: Flag.Literals("http-tokens", ["optional", "required"]).pipe(
     Flag.withDescription("HttpTokens of instances the fleet file does not set (required = forced hardened mode)"),
     Flag.optional
@@ -78,6 +82,7 @@ const optionsOf = (f: Flags, logLevel: ServerLogLevel): ServerOptions => ({
   ...Option.match(f.adminToken, { onNone: () => ({}), onSome: (adminToken) => ({ adminToken }) }),
   ...Option.match(f.config, { onNone: () => ({}), onSome: (configPath) => ({ configPath }) }),
   ...Option.match(f.seed, { onNone: () => ({}), onSome: (seed) => ({ seed }) }),
+  ...Option.match(f.identity, { onNone: () => ({}), onSome: (identityPath) => ({ identityPath }) }),
   ...Option.match(f.httpTokens, { onNone: () => ({}), onSome: (httpTokens) => ({ httpTokens }) }),
   ...Option.match(f.httpEndpoint, { onNone: () => ({}), onSome: (httpEndpoint) => ({ httpEndpoint }) })
 })
