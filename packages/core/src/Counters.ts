@@ -121,13 +121,20 @@ const bucketIndex = (seconds: number): number => {
 /** Synchronous counter store; the `Counters` service wraps one. */
 export class CounterStore {
   private readonly cells = new Map<string, Cells>()
+  /** Requests come in runs from one instance: its cells are kept at hand (cleared with the map). */
+  private lastId: string | null = null
+  private lastCells: Cells | null = null
 
   private cellsFor(instanceId: string): Cells {
-    const found = this.cells.get(instanceId)
-    if (found !== undefined) return found
-    const created = newCells()
-    this.cells.set(instanceId, created)
-    return created
+    if (instanceId === this.lastId) return this.lastCells!
+    let found = this.cells.get(instanceId)
+    if (found === undefined) {
+      found = newCells()
+      this.cells.set(instanceId, found)
+    }
+    this.lastId = instanceId
+    this.lastCells = found
+    return found
   }
 
   record(instanceId: string, event: CounterEvent): void {
@@ -159,6 +166,8 @@ export class CounterStore {
   reset(instanceId?: string): void {
     if (instanceId === undefined) this.cells.clear()
     else this.cells.delete(instanceId)
+    this.lastId = null
+    this.lastCells = null
   }
 
   /** Every metric in the Prometheus text exposition format (0.0.4), instances sorted by id. */

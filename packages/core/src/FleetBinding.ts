@@ -46,6 +46,9 @@ export const compileBinding = (config: BindingInput): PeerMatcher => {
   const { exact, blocks } = indexAddresses(config)
   const fallback = fallbackOf(config)
   const memo = new Map<string, string | null>()
+  // Most traffic comes from one peer address at a time: its answer is kept before any map is hashed.
+  let lastAddress: string | undefined
+  let lastFound: string | null = null
   const slow = (address: string): string | null => {
     const ip = parseIp(address)
     if (ip === null) return fallback
@@ -54,7 +57,7 @@ export const compileBinding = (config: BindingInput): PeerMatcher => {
     for (const block of blocks) if (cidrContains(block.cidr, ip)) return block.instanceId
     return fallback
   }
-  return (address) => {
+  const lookup = (address: string): string | null => {
     const direct = exact.get(address)
     if (direct !== undefined) return direct
     const known = memo.get(address)
@@ -63,6 +66,13 @@ export const compileBinding = (config: BindingInput): PeerMatcher => {
     if (memo.size >= memoCapacity) memo.clear()
     memo.set(address, found)
     return found
+  }
+  return (address) => {
+    if (address !== lastAddress) {
+      lastFound = lookup(address)
+      lastAddress = address
+    }
+    return lastFound
   }
 }
 

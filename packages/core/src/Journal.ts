@@ -1,7 +1,8 @@
 // The packet-analyzer view of the data plane (spec §12, ACS-ECS-ImdsPacketAnalyzer): who asked what, how, and with
-// which result. A bounded ring over a preallocated array; appending stores the caller's entry as is (no copy, no
-// shifting) and the oldest entry is overwritten when full.
+// which result. A bounded ring over preallocated columns (JournalColumns.ts); appending copies the entry's fields into
+// its slot (no shifting, no allocation) and the oldest entry is overwritten when full.
 import { Context, Effect, Layer } from "effect"
+import { JournalColumns } from "./JournalColumns.ts"
 
 /** How the request authenticated: token-less, with a token, or not applicable (e.g. the token PUT itself). */
 export type JournalMode = "normal" | "token" | "none"
@@ -47,15 +48,15 @@ export interface JournalQuery {
 export const defaultJournalCapacity = 10_000
 const defaultLimit = 100
 
-const matches = (e: JournalInput, q: JournalQuery): boolean =>
-  (q.instanceId === undefined || e.instanceId === q.instanceId) &&
-  (q.mode === undefined || e.mode === q.mode) &&
-  (q.status === undefined || e.status === q.status) &&
-  (q.since === undefined || e.time >= q.since)
+const matches = (c: JournalColumns, slot: number, q: JournalQuery): boolean =>
+  (q.instanceId === undefined || c.instanceIdAt(slot) === q.instanceId) &&
+  (q.mode === undefined || c.modeAt(slot) === q.mode) &&
+  (q.status === undefined || c.statusAt(slot) === q.status) &&
+  (q.since === undefined || c.timeAt(slot) >= q.since)
 
 /** Synchronous ring buffer; the `Journal` service wraps one. */
 export class JournalRing {
-  private readonly slots: Array<JournalInput | undefined>
+  private readonly columns: JournalColumns
   /** Slot the next append writes. */
   private head = 0
   private count = 0
@@ -67,7 +68,7 @@ export class JournalRing {
   constructor(capacity: number = defaultJournalCapacity) {
     this.capacity = capacity
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`journal capacity must be ≥ 1: ${capacity}`)
-    this.slots = new Array<JournalInput | undefined>(capacity).fill(undefined)
+    this.columns = new JournalColumns(capacity)
   }
 
   get size(): number {
@@ -79,9 +80,9 @@ export class JournalRing {
     return this.overwritten
   }
 
-  /** Stores `entry` (keep it immutable afterwards) and returns its seq. */
+  /** Stores a copy of `entry` and returns its seq. */
   append(entry: JournalInput): number {
-    this.slots[this.head] = entry
+    this.columns.write(this.head, entry)
     this.head = this.head + 1 === this.capacity ? 0 : this.head + 1
     if (this.count === this.capacity) this.overwritten++
     else this.count++
@@ -89,7 +90,7 @@ export class JournalRing {
   }
 
   clear(): void {
-    this.slots.fill(undefined)
+    this.columns.clear()
     this.head = 0
     this.count = 0
     this.overwritten = 0
@@ -106,17 +107,16 @@ export class JournalRing {
     return this.nextSeq - this.count + age
   }
 
-  /** The entry `age` places after the oldest one. */
-  private at(age: number): JournalInput {
-    const i = (this.head - this.count + age + this.capacity) % this.capacity
-    return this.slots[i]!
+  /** The slot of the entry `age` places after the oldest one. */
+  private slotAt(age: number): number {
+    return (this.head - this.count + age + this.capacity) % this.capacity
   }
 
   private newest(q: JournalQuery, limit: number): Array<JournalEntry> {
     const out: Array<JournalEntry> = []
     for (let age = this.count - 1; age >= 0 && out.length < limit; age--) {
-      const e = this.at(age)
-      if (matches(e, q)) out.push({ seq: this.seqAt(age), ...e })
+      const slot = this.slotAt(age)
+      if (matches(this.columns, slot, q)) out.push({ seq: this.seqAt(age), ...this.columns.read(slot) })
     }
     return out.reverse()
   }
@@ -126,8 +126,8 @@ export class JournalRing {
     // Seqs are contiguous in the ring, so the first candidate is found by arithmetic, not by scanning.
     const start = Math.max(0, Math.floor(afterSeq) + 1 - this.seqAt(0))
     for (let age = start; age < this.count && out.length < limit; age++) {
-      const e = this.at(age)
-      if (matches(e, q)) out.push({ seq: this.seqAt(age), ...e })
+      const slot = this.slotAt(age)
+      if (matches(this.columns, slot, q)) out.push({ seq: this.seqAt(age), ...this.columns.read(slot) })
     }
     return out
   }

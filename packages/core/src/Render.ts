@@ -23,9 +23,14 @@ export type Resolved =
   | { readonly _tag: "Pkcs7"; readonly audience: string | null }
   | { readonly _tag: "NotFound" }
 
+/** Where a raw request path leads: a node, the version listing, or nowhere. */
+type Target = Node | "versions" | null
+
 interface Compiled {
   readonly root: Dir
   readonly metaData: Dir
+  /** Raw path → target, so a repeated path skips parsing and the walk (bounded: hostile paths only refill it). */
+  readonly targets: Map<string, Target>
   all: Resolved | null
   credential: {
     readonly index: number
@@ -36,6 +41,7 @@ interface Compiled {
 }
 
 const notFound: Resolved = { _tag: "NotFound" }
+const maxTargets = 1024
 const versionListing: Resolved = { _tag: "Body", body: versions.join("\n") }
 const compiledTrees = new WeakMap<InstanceState, Compiled>()
 
@@ -43,7 +49,8 @@ const compile = (state: InstanceState): Compiled => {
   const cached = compiledTrees.get(state)
   if (cached !== undefined) return cached
   const root = buildTree(state)
-  const compiled: Compiled = { root, metaData: root.entries.get("meta-data")!.node as Dir, all: null, credential: null }
+  const metaData = root.entries.get("meta-data")!.node as Dir
+  const compiled: Compiled = { root, metaData, targets: new Map(), all: null, credential: null }
   compiledTrees.set(state, compiled)
   return compiled
 }
@@ -55,16 +62,33 @@ export const resolve = (
   query: URLSearchParams | null,
   ctx: RenderContext
 ): Resolved => {
-  const path = parsePath(rawPath)
-  if (path === null) return notFound
-  if (path._tag === "Root") return versionListing
   const compiled = compile(state)
-  let node: Node | undefined = compiled.root
+  const target = targetOf(compiled, rawPath)
+  if (target === null) return notFound
+  if (target === "versions") return versionListing
+  return target._tag === "Dir" ? target.listing : renderLeaf(state, compiled, target.content, query, ctx)
+}
+
+const targetOf = (compiled: Compiled, rawPath: string): Target => {
+  let target = compiled.targets.get(rawPath)
+  if (target === undefined) {
+    target = walk(compiled.root, rawPath)
+    if (compiled.targets.size >= maxTargets) compiled.targets.clear()
+    compiled.targets.set(rawPath, target)
+  }
+  return target
+}
+
+const walk = (root: Dir, rawPath: string): Target => {
+  const path = parsePath(rawPath)
+  if (path === null) return null
+  if (path._tag === "Root") return "versions"
+  let node: Node | undefined = root
   for (const segment of path.segments) {
     node = node._tag === "Dir" ? child(node, segment) : undefined
-    if (node === undefined) return notFound
+    if (node === undefined) return null
   }
-  return node._tag === "Dir" ? node.listing : renderLeaf(state, compiled, node.content, query, ctx)
+  return node
 }
 
 /** `resolve` at the current time of the Effect `Clock` (the virtual clock in the emulator). */

@@ -1,18 +1,21 @@
 // Stateless sealed metadata tokens (spec §10): the token carries its instance, issue time and expiry under an
 // HMAC-SHA256, so any number of tokens costs no memory beyond a bounded cache of recently verified ones.
-import { type _HMAC, hmac } from "@noble/hashes/hmac.js"
-import { type _SHA256, sha256 } from "@noble/hashes/sha2.js"
+import { hmac } from "@noble/hashes/hmac.js"
+import { sha256 } from "@noble/hashes/sha2.js"
 import { Clock, Context, Effect, Layer, Result } from "effect"
 import { TokenBadMac, type TokenError, TokenExpired, TokenForeignInstance, TokenMalformed } from "./Errors.ts"
 import {
   encodeBase64Url,
-  layoutToken,
+  layoutTokenInto,
   macBytes,
+  maxInstanceIdBytes,
   maxTtlSeconds,
+  overheadBytes,
   type ParsedToken,
   parseToken,
   tokenInstanceId
 } from "./TokenCodec.ts"
+import { TokenMac } from "./TokenMac.ts"
 
 // The TTL header is part of the token's wire contract; it is parsed next to the token layout.
 export { maxTtlSeconds, minTtlSeconds, parseTtl, parseTtlSync } from "./TokenCodec.ts"
@@ -38,12 +41,10 @@ export interface TokenOptions {
   readonly cacheCapacity?: number
 }
 
-type Mac = _HMAC<_SHA256>
-
 interface SigningKey {
   readonly id: number
-  /** HMAC state with the key already absorbed, cloned per use instead of re-keying. */
-  readonly mac: Mac
+  /** HMAC-SHA256 with the key already absorbed. */
+  readonly mac: TokenMac
   retiresAt: number | null
 }
 
@@ -73,9 +74,10 @@ export class TokenSigner {
   private readonly keys = new Map<number, SigningKey>()
   private readonly cache = new Map<string, CacheEntry>()
   private readonly macOut = new Uint8Array(macBytes)
+  /** Issuing lays each token out here, then MACs it in place. */
+  private readonly layout = new Uint8Array(overheadBytes + maxInstanceIdBytes)
   private nextKeyId = 0
   private current: SigningKey
-  private readonly scratch: Mac
 
   constructor(options: TokenOptions = {}) {
     this.secret = options.secret ?? randomSecret()
@@ -83,15 +85,13 @@ export class TokenSigner {
     this.graceMs = nonNegative("rotationGraceSeconds", options.rotationGraceSeconds ?? maxTtlSeconds, false) * 1000
     this.capacity = nonNegative("cacheCapacity", options.cacheCapacity ?? 10_000, true)
     this.current = this.addKey()
-    this.scratch = this.current.mac.clone()
   }
 
   issueSync(instanceId: string, ttlSeconds: number, now: number): IssuedToken {
     const expiresAt = now + ttlSeconds * 1000
-    const bytes = layoutToken(this.current.id, instanceId, now, expiresAt)
-    const macOffset = bytes.length - macBytes
-    this.macInto(this.current, bytes.subarray(0, macOffset), bytes.subarray(macOffset))
-    return { token: encodeBase64Url(bytes), issuedAt: Math.floor(now), expiresAt: Math.floor(expiresAt) }
+    const length = layoutTokenInto(this.layout, this.current.id, instanceId, now, expiresAt)
+    this.current.mac.macInto(this.layout, length - macBytes, this.layout, length - macBytes)
+    return { token: encodeBase64Url(this.layout, length), issuedAt: Math.floor(now), expiresAt: Math.floor(expiresAt) }
   }
 
   verifySync(token: string, callerInstanceId: string, now: number): Result.Result<VerifiedToken, TokenError> {
@@ -151,15 +151,11 @@ export class TokenSigner {
   }
 
   private macMatches(key: SigningKey, parsed: ParsedToken): boolean {
-    this.macInto(key, parsed.bytes.subarray(0, parsed.macOffset), this.macOut)
+    key.mac.macInto(parsed.bytes, parsed.macOffset, this.macOut, 0)
     // Constant time: the loop never exits early, so timing says nothing about where the MACs differ.
     let diff = 0
     for (let i = 0; i < macBytes; i++) diff |= this.macOut[i]! ^ parsed.bytes[parsed.macOffset + i]!
     return diff === 0
-  }
-
-  private macInto(key: SigningKey, message: Uint8Array, out: Uint8Array): void {
-    key.mac._cloneInto(this.scratch).update(message).digestInto(out)
   }
 
   private remember(token: string, entry: CacheEntry): void {
@@ -182,7 +178,7 @@ export class TokenSigner {
     const info = new Uint8Array(keyLabel.length + 4)
     info.set(keyLabel)
     new DataView(info.buffer).setUint32(keyLabel.length, id)
-    const key: SigningKey = { id, mac: hmac.create(sha256, hmac(sha256, this.secret, info)), retiresAt: null }
+    const key: SigningKey = { id, mac: new TokenMac(hmac(sha256, this.secret, info)), retiresAt: null }
     this.keys.set(id, key)
     return key
   }

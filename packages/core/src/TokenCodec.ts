@@ -71,11 +71,53 @@ const writeI64 = (b: Uint8Array, o: number, ms: number): void => {
 }
 const readI64 = (b: Uint8Array, o: number): number => (readU32(b, o) | 0) * two32 + readU32(b, o + 4)
 
+/**
+ * CSPRNG bytes drawn in bulk: one getRandomValues call per ~5 000 nonces instead of one per token (on Node each
+ * call costs microseconds, which made it most of a token PUT). The bytes are as random; each is used once.
+ */
+const randomPool = new Uint8Array(65_536)
+let randomAt = randomPool.length
+
+const fillNonce = (into: Uint8Array, at: number): void => {
+  if (randomAt + nonceBytes > randomPool.length) {
+    globalThis.crypto.getRandomValues(randomPool)
+    randomAt = 0
+  }
+  for (let i = 0; i < nonceBytes; i++) into[at + i] = randomPool[randomAt + i]!
+  randomAt += nonceBytes
+}
+
+/** Tokens are issued to few instances, over and over: the last one's UTF-8 id is kept. */
+let lastId = ""
+let lastIdBytes = new Uint8Array(0)
+
+const idBytes = (instanceId: string): Uint8Array => {
+  if (instanceId !== lastId) {
+    lastIdBytes = encoder.encode(instanceId)
+    lastId = instanceId
+  }
+  return lastIdBytes
+}
+
 /** The token bytes with a fresh random nonce and a zeroed MAC area for the signer to fill. */
 export const layoutToken = (keyId: number, instanceId: string, issuedAt: number, expiresAt: number): Uint8Array => {
-  const id = encoder.encode(instanceId)
+  const bytes = new Uint8Array(overheadBytes + maxInstanceIdBytes)
+  return bytes.slice(0, layoutTokenInto(bytes, keyId, instanceId, issuedAt, expiresAt))
+}
+
+/**
+ * `layoutToken` into a caller's buffer (at least `overheadBytes + maxInstanceIdBytes` long), so the signer reuses
+ * one; returns the token's length. The MAC area is left as it was.
+ */
+export const layoutTokenInto = (
+  bytes: Uint8Array,
+  keyId: number,
+  instanceId: string,
+  issuedAt: number,
+  expiresAt: number
+): number => {
+  const id = idBytes(instanceId)
   if (id.length > maxInstanceIdBytes) throw new RangeError(`instance id longer than ${maxInstanceIdBytes} bytes`)
-  const bytes = new Uint8Array(overheadBytes + id.length)
   bytes[0] = tokenVersion
   writeU32(bytes, 1, keyId)
   bytes[5] = id.length
@@ -83,8 +125,8 @@ export const layoutToken = (keyId: number, instanceId: string, issuedAt: number,
   const timesAt = idOffset + id.length
   writeI64(bytes, timesAt, Math.floor(issuedAt))
   writeI64(bytes, timesAt + 8, Math.floor(expiresAt))
-  globalThis.crypto.getRandomValues(bytes.subarray(timesAt + 16, timesAt + 16 + nonceBytes))
-  return bytes
+  fillNonce(bytes, timesAt + 16)
+  return overheadBytes + id.length
 }
 
 /** Layout checks in the order the errors are reported: encoding, length, version. Key and MAC come later. */
@@ -115,21 +157,32 @@ const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const sextets = new Int8Array(128).fill(-1)
 for (let i = 0; i < alphabet.length; i++) sextets[alphabet.charCodeAt(i)] = i
 
-/** RFC 4648 §5 without padding. */
-export const encodeBase64Url = (bytes: Uint8Array): string => {
-  let out = ""
+const alphabetCodes = Uint8Array.from(alphabet, (c) => c.charCodeAt(0))
+/** The output is ASCII, which every single-byte decoding reads the same; one decode beats appending to a string. */
+const asciiDecoder = new TextDecoder("latin1")
+let encoded = new Uint8Array(512)
+
+/** RFC 4648 §5 without padding, of the first `length` bytes. */
+export const encodeBase64Url = (bytes: Uint8Array, length: number = bytes.length): string => {
+  const size = Math.ceil((length * 4) / 3)
+  if (encoded.length < size) encoded = new Uint8Array(size)
+  const out = encoded
+  let o = 0
   let i = 0
-  for (; i + 2 < bytes.length; i += 3) {
+  for (; i + 2 < length; i += 3) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
-    out += alphabet.charAt(n >>> 18) + alphabet.charAt((n >>> 12) & 63)
-    out += alphabet.charAt((n >>> 6) & 63) + alphabet.charAt(n & 63)
+    out[o++] = alphabetCodes[n >>> 18]!
+    out[o++] = alphabetCodes[(n >>> 12) & 63]!
+    out[o++] = alphabetCodes[(n >>> 6) & 63]!
+    out[o++] = alphabetCodes[n & 63]!
   }
-  if (i < bytes.length) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8)
-    out += alphabet.charAt(n >>> 18) + alphabet.charAt((n >>> 12) & 63)
-    if (i + 1 < bytes.length) out += alphabet.charAt((n >>> 6) & 63)
+  if (i < length) {
+    const n = (bytes[i]! << 16) | ((i + 1 < length ? bytes[i + 1]! : 0) << 8)
+    out[o++] = alphabetCodes[n >>> 18]!
+    out[o++] = alphabetCodes[(n >>> 12) & 63]!
+    if (i + 1 < length) out[o++] = alphabetCodes[(n >>> 6) & 63]!
   }
-  return out
+  return asciiDecoder.decode(out.subarray(0, o))
 }
 
 /**

@@ -8,6 +8,7 @@ export interface RequestTarget {
 
 const classify = (path: string): RequestTarget["kind"] => {
   if (path.length < 17 || path.length > 22) return "metadata"
+  if (path === "/latest/api/token") return "token"
   const p = path.toLowerCase()
   if (p === "/latest/api/token" || p === "/latest/api/token/") return "token"
   if (p === "/2016-01-01/api/token" || p === "/2016-01-01/api/token/") return "versioned-token"

@@ -1,4 +1,5 @@
 // Bun: the peer comes from `server.requestIP`; a connection is dropped by answering with a body stream that fails.
+import { droppedResponse } from "./bunData.ts"
 import type { Platform } from "./Platform.ts"
 
 export interface BunServerLike {
@@ -15,12 +16,5 @@ export const bunPlatform: Platform = {
     const ip = (c.env as BunBindings).server.requestIP(c.req.raw)
     return ip ? { address: ip.address, port: ip.port } : { address: "", port: 0 }
   },
-  reset: () =>
-    new Response(
-      new ReadableStream({
-        // No reason on purpose: Bun prints an Error reason's stack to stderr, which would break the JSON-lines log.
-        start: (controller) => controller.error()
-      }),
-      { status: 200 }
-    )
+  reset: droppedResponse
 }

@@ -1,0 +1,204 @@
+// The metadata listener's request flow: source address → instance → endpoint switch → throttle / faults → route →
+// access policy → exact render → journal + counters (design.md "Data plane"). Runtime-neutral and synchronous on the
+// hot path (a reply, not a promise); the only awaits are injected latency, black holes and PKCS#7 signing.
+import {
+  CounterEvents,
+  decideSync,
+  type FaultOutcome,
+  type InstanceState,
+  identityDocument,
+  type JournalMode,
+  refusalEvent,
+  resolve
+} from "@aliyun-imds/core"
+import { Effect } from "effect"
+import { errorStatus } from "../ErrorStatus.ts"
+import type { Logger } from "../Log.ts"
+import type { Peer } from "../platform/Platform.ts"
+import type { DataPlaneBehaviour } from "../ServerOptions.ts"
+import type { CoreServices } from "../Services.ts"
+import type { Holds } from "./Holds.ts"
+import {
+  dropConnection,
+  healthReply,
+  ok,
+  type Pipeline,
+  type Reply,
+  type RequestIo,
+  refusal,
+  statusReply
+} from "./Reply.ts"
+import { type RequestTarget, requestTarget } from "./RequestTarget.ts"
+
+export interface PipelineDeps {
+  readonly services: CoreServices
+  readonly behaviour: DataPlaneBehaviour
+  readonly log: Logger
+  readonly holds: Holds
+}
+
+const tokenHeader = "x-aliyun-ecs-metadata-token"
+const ttlHeader = "x-aliyun-ecs-metadata-token-ttl-seconds"
+
+/** What the journal needs of any request, bound to an instance or not. */
+interface Seen<R> {
+  readonly io: RequestIo<R>
+  readonly raw: R
+  readonly method: string
+  readonly target: RequestTarget
+  readonly started: number
+  /** Virtual time, read once per synchronous stretch (again after any wait). */
+  readonly now: number
+  readonly peer: Peer
+  readonly instanceId: string | null
+}
+
+/** A request bound to an instance, between the stages after the lookup. */
+interface Call<R> extends Seen<R> {
+  readonly instanceId: string
+  readonly state: InstanceState
+  readonly mode: JournalMode
+  /** The token header, null when absent. */
+  readonly token: string | null
+}
+
+type Terminal = FaultOutcome["terminal"]
+
+export const makePipeline = (deps: PipelineDeps): Pipeline => {
+  const { behaviour, log, holds } = deps
+  const { fleet, clock, tokens, counters, journal, throttle, faults, identity } = deps.services
+  const debug = log.enabled("debug")
+
+  const done = <R>(seen: Seen<R>, reply: Reply, mode: JournalMode, reason: string | null): Reply => {
+    const { io, raw, target, instanceId } = seen
+    const durationMs = performance.now() - seen.started
+    journal.appendUnsafe({
+      time: seen.now,
+      instanceId,
+      peerAddress: seen.peer.address,
+      peerPort: seen.peer.port,
+      method: seen.method,
+      path: target.query === "" ? target.path : `${target.path}?${target.query}`,
+      mode,
+      status: reply.status,
+      userAgent: io.header(raw, "user-agent"),
+      reason,
+      durationMs
+    })
+    if (instanceId !== null) counters.observeLatencyUnsafe(instanceId, durationMs / 1000)
+    if (debug) {
+      log.log("debug", "request", { instanceId, method: seen.method, status: reply.status, mode, reason, durationMs })
+    }
+    return reply
+  }
+
+  const handle = <R>(io: RequestIo<R>, raw: R): Reply | Promise<Reply> => {
+    const started = performance.now()
+    const now = clock.nowUnsafe()
+    const method = io.method(raw)
+    const target = requestTarget(io.url(raw))
+    if (behaviour.healthPath !== null && target.path === behaviour.healthPath) return healthReply
+    const peer = io.peer(raw)
+    const state = fleet.resolvePeerUnsafe(peer.address)
+    if (state === undefined) {
+      const seen: Seen<R> = { io, raw, method, target, started, now, peer, instanceId: null }
+      return done(seen, statusReply(errorStatus.UnboundPeer), "none", "UnboundPeer")
+    }
+    const token = io.header(raw, tokenHeader)
+    const mode: JournalMode = target.kind !== "metadata" ? "none" : token === null ? "normal" : "token"
+    const instanceId = state.instance.instanceId
+    return gate({ io, raw, method, target, started, now, peer, instanceId, state, mode, token })
+  }
+
+  /** Endpoint switch, throttle and faults: everything before the access decision. */
+  const gate = <R>(call: Call<R>): Reply | Promise<Reply> => {
+    const { instanceId, state, target } = call
+    if (state.instance.metadataOptions.HttpEndpoint === "disabled" && behaviour.disabledEndpoint !== "forbidden") {
+      counters.recordUnsafe(instanceId, CounterEvents.endpointDisabled)
+      if (behaviour.disabledEndpoint === "reset") return done(call, dropConnection, call.mode, "EndpointDisabled")
+      return holdThenDrop(call, behaviour.blackholeMaxMs, "EndpointDisabled")
+    }
+    const allowed = throttle.checkUnsafe(instanceId, call.now)
+    if (!allowed.allowed) {
+      counters.recordUnsafe(instanceId, CounterEvents.throttled)
+      const retryAfter = String(Math.max(1, Math.ceil(allowed.retryAfterMs / 1000)))
+      return done(call, { ...statusReply(429), extra: ["retry-after", retryAfter] }, call.mode, "Throttled")
+    }
+    if (faults.table.list().length === 0) return afterLatency(call, null)
+    const route = target.kind === "token" ? "token" : "metadata"
+    const fault = faults.table.apply({ instanceId, route, method: call.method, path: target.path })
+    if (fault.latencyMs > 0) return delayed(call, fault.latencyMs, fault.terminal)
+    return afterLatency(call, fault.terminal)
+  }
+
+  /** Waits (ended early by the client leaving or the server stopping), then carries on at the new time. */
+  const hold = async <R>(call: Call<R>, ms: number): Promise<Call<R>> => {
+    await holds.wait(ms, call.io.signal(call.raw))
+    return { ...call, now: clock.nowUnsafe() }
+  }
+
+  const delayed = async <R>(call: Call<R>, ms: number, terminal: Terminal): Promise<Reply> =>
+    afterLatency(await hold(call, ms), terminal)
+
+  const holdThenDrop = async <R>(call: Call<R>, ms: number, reason: string): Promise<Reply> =>
+    done(await hold(call, ms), dropConnection, call.mode, reason)
+
+  /** A terminal fault, or the versioned token path's refusal, or on to the access decision. */
+  const afterLatency = <R>(call: Call<R>, terminal: Terminal): Reply | Promise<Reply> => {
+    if (terminal?.type === "status") {
+      counters.recordUnsafe(call.instanceId, CounterEvents.otherError)
+      const reply = statusReply(terminal.status)
+      return done(
+        call,
+        terminal.body === undefined ? reply : { ...reply, body: terminal.body },
+        call.mode,
+        "FaultInjected"
+      )
+    }
+    if (terminal?.type === "blackhole") return holdThenDrop(call, behaviour.blackholeMaxMs, "Fault:blackhole")
+    if (terminal?.type === "reset") return done(call, dropConnection, call.mode, "Fault:reset")
+    if (call.target.kind === "versioned-token" && call.method === "PUT") {
+      counters.recordUnsafe(call.instanceId, CounterEvents.otherError)
+      return done(call, statusReply(behaviour.versionedTokenPut), call.mode, "VersionedTokenPath")
+    }
+    return answer(call)
+  }
+
+  /** Access policy, then the token or the rendered bytes. */
+  const answer = <R>(call: Call<R>): Reply | Promise<Reply> => {
+    const { io, raw, instanceId, state, target, now } = call
+    const isToken = target.kind === "token"
+    const request = {
+      method: call.method,
+      route: isToken ? ("token" as const) : ("metadata" as const),
+      // Only the token route reads these two, so a read skips their lookups.
+      ttlHeader: isToken ? io.header(raw, ttlHeader) : null,
+      tokenHeader: call.token,
+      forwardedFor: isToken ? io.header(raw, "x-forwarded-for") : null
+    }
+    const decision = decideSync(request, state.instance, tokens.signer, now)
+    if (decision._tag === "Failure") {
+      counters.recordUnsafe(instanceId, refusalEvent[decision.failure._tag])
+      return done(call, refusal(decision.failure), call.mode, decision.failure._tag)
+    }
+    const granted = decision.success
+    if (granted._tag === "IssueToken") {
+      const issued = tokens.signer.issueSync(instanceId, granted.ttlSeconds, now)
+      counters.recordUnsafe(instanceId, CounterEvents.tokenIssued)
+      return done(call, ok(issued.token), "none", null)
+    }
+    const query = target.query === "" ? null : new URLSearchParams(target.query)
+    const ctx = { now, wire: fleet.wireUnsafe(), credentialSecret: fleet.credentialSecret }
+    const resolved = resolve(state, target.path, query, ctx)
+    if (resolved._tag === "NotFound") {
+      counters.recordUnsafe(instanceId, CounterEvents.notFound)
+      return done(call, statusReply(404), granted.mode, "PathNotFound")
+    }
+    counters.recordUnsafe(instanceId, granted.mode === "normal" ? CounterEvents.normalOk : CounterEvents.tokenOk)
+    if (resolved._tag === "Body") return done(call, ok(resolved.body), granted.mode, null)
+    const signed = Effect.runPromise(identity.sign(identityDocument(state.instance), resolved.audience))
+    return signed.then((body) => done({ ...call, now: clock.nowUnsafe() }, ok(body), granted.mode, null))
+  }
+
+  return { handle, contentType: () => fleet.wireUnsafe().contentType, serverHeader: behaviour.serverHeader }
+}

@@ -1,0 +1,33 @@
+import { assert, describe, it } from "@effect/vitest"
+import { hmac } from "@noble/hashes/hmac.js"
+import { sha256 } from "@noble/hashes/sha2.js"
+import { TokenMac } from "../src/TokenMac.ts"
+
+const bytes = (length: number, seed: number) => Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 7) & 255)
+
+describe("TokenMac", () => {
+  it("matches HMAC-SHA256 for every message length up to three blocks and keys up to one block", () => {
+    for (const keyLength of [1, 32, 63, 64]) {
+      const key = bytes(keyLength, keyLength)
+      const mac = new TokenMac(key)
+      for (let length = 0; length <= 200; length++) {
+        const message = bytes(length, length + 1)
+        const out = new Uint8Array(40)
+        mac.macInto(message, length, out, 8)
+        assert.deepStrictEqual(out.subarray(8), hmac(sha256, key, message), `key ${keyLength}, message ${length}`)
+      }
+    }
+  })
+
+  it("reads only the first `length` bytes of the message", () => {
+    const key = bytes(32, 1)
+    const message = bytes(100, 2)
+    const out = new Uint8Array(32)
+    new TokenMac(key).macInto(message, 56, out, 0)
+    assert.deepStrictEqual(out, hmac(sha256, key, message.subarray(0, 56)))
+  })
+
+  it("refuses keys longer than a block", () => {
+    assert.throws(() => new TokenMac(new Uint8Array(65)), RangeError)
+  })
+})

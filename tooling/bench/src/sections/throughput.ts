@@ -1,0 +1,100 @@
+// Throughput and latency of every scenario, keep-alive and new-connection, on the emulator under Node and Bun,
+// against the raw node:http and Bun.serve baselines measured in the same rounds. Rounds interleave all servers, so
+// machine noise hits every figure alike; the ratio to raw node:http is taken per round, then the median.
+import type { LoadSpec, RequestSpec } from "../load/spec.ts"
+import { type Measured, measure } from "../measure.ts"
+import type { BenchOptions } from "../options.ts"
+import { scenarios } from "../scenarios.ts"
+import { type Server, type ServerKind, startServer } from "../servers.ts"
+import { median, sum } from "../stats.ts"
+
+export type Connection = "keep-alive" | "new"
+export const connectionModes: ReadonlyArray<Connection> = ["keep-alive", "new"]
+
+export interface Cell {
+  readonly server: ServerKind
+  /** A scenario id, or `baseline` for the raw servers' 10-byte reply. */
+  readonly scenario: string
+  readonly connection: Connection
+  readonly rounds: ReadonlyArray<Measured>
+  readonly rps: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly errors: number
+  readonly cpuCores: number
+  readonly rssMiB: number
+  /** Median over rounds of rps ÷ raw node:http rps (same round, same connection mode). */
+  readonly ratio: number
+}
+
+interface Plan {
+  readonly server: Server
+  readonly scenario: string
+  readonly requests: ReadonlyArray<RequestSpec>
+}
+
+const baseline: ReadonlyArray<RequestSpec> = [{ method: "GET", path: "/", headers: {} }]
+
+const plansFor = async (server: Server): Promise<ReadonlyArray<Plan>> => {
+  if (server.kind.startsWith("raw")) return [{ server, scenario: "baseline", requests: baseline }]
+  const plans: Array<Plan> = []
+  for (const s of scenarios) plans.push({ server, scenario: s.id, requests: await s.prepare(server.ready.url) })
+  return plans
+}
+
+const key = (plan: Plan, connection: Connection) => `${plan.server.kind}/${plan.scenario}/${connection}`
+
+export const runThroughput = async (options: BenchOptions, log: (line: string) => void): Promise<Array<Cell>> => {
+  const kinds: ReadonlyArray<ServerKind> = ["raw-node", "raw-bun", "emulator-node", "emulator-bun"]
+  const servers: Array<Server> = []
+  try {
+    for (const kind of kinds) servers.push(await startServer(kind))
+    const plans = (await Promise.all(servers.map(plansFor))).flat()
+    const spec = (plan: Plan, connection: Connection, seconds: number): LoadSpec => ({
+      url: plan.server.ready.url,
+      connections: options.connections,
+      durationSeconds: seconds,
+      reconnect: connection === "new",
+      requests: plan.requests
+    })
+    if (options.warmupSeconds > 0) {
+      log(`warming up ${plans.length} server/scenario pairs`)
+      for (const plan of plans)
+        await measure(options.generator, plan.server, spec(plan, "keep-alive", options.warmupSeconds))
+    }
+    const runs = new Map<string, Array<Measured>>()
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const connection of connectionModes) {
+        for (const plan of plans) {
+          const measured = await measure(options.generator, plan.server, spec(plan, connection, options.seconds))
+          runs.set(key(plan, connection), [...(runs.get(key(plan, connection)) ?? []), measured])
+          log(`round ${round} ${key(plan, connection)}: ${Math.round(measured.requestsPerSecond)} req/s`)
+        }
+      }
+    }
+    return cells(plans, runs)
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()))
+  }
+}
+
+const cells = (plans: ReadonlyArray<Plan>, runs: Map<string, Array<Measured>>): Array<Cell> =>
+  connectionModes.flatMap((connection) => {
+    const raw = runs.get(`raw-node/baseline/${connection}`)!
+    return plans.map((plan) => {
+      const rounds = runs.get(key(plan, connection))!
+      return {
+        server: plan.server.kind,
+        scenario: plan.scenario,
+        connection,
+        rounds,
+        rps: median(rounds.map((r) => r.requestsPerSecond)),
+        p50Ms: median(rounds.map((r) => r.p50Ms)),
+        p99Ms: median(rounds.map((r) => r.p99Ms)),
+        errors: sum(rounds.map((r) => r.errors)),
+        cpuCores: median(rounds.map((r) => r.cpuCores)),
+        rssMiB: Math.max(...rounds.map((r) => r.rssMiB)),
+        ratio: median(rounds.map((r, i) => r.requestsPerSecond / raw[i]!.requestsPerSecond))
+      }
+    })
+  })

@@ -1,0 +1,38 @@
+// The servers a benchmark starts: the two raw baselines and the emulator on each runtime, each a pinned child
+// process that prints one JSON line when it listens.
+import { bunBin, nodeBin, type ServerProcess, srcDir, startProcess } from "./proc.ts"
+
+export type Runtime = "node" | "bun"
+export type ServerKind = "raw-node" | "raw-bun" | "emulator-node" | "emulator-bun"
+
+export interface Ready {
+  readonly url: string
+  /** Emulator only. */
+  readonly adminUrl?: string
+  readonly instanceId?: string
+  /** Emulator only: how long `startServer` took inside the process. */
+  readonly startupMs?: number
+}
+
+export type Server = ServerProcess<Ready> & { readonly kind: ServerKind }
+
+export const binOf = (runtime: Runtime): string => (runtime === "node" ? nodeBin : bunBin)
+export const runtimeOf = (kind: ServerKind): Runtime => (kind.endsWith("bun") ? "bun" : "node")
+export const emulatorOn = (runtime: Runtime): ServerKind => (runtime === "node" ? "emulator-node" : "emulator-bun")
+
+export const startServer = async (kind: ServerKind, args: ReadonlyArray<string> = []): Promise<Server> => {
+  const script = kind.startsWith("raw") ? `${srcDir}servers/${kind}.ts` : `${srcDir}servers/emulator.ts`
+  const server = await startProcess<Ready>(binOf(runtimeOf(kind)), [script, ...args], 60_000)
+  return { ...server, kind }
+}
+
+/** Admin API of an emulator: the token count (CloudMonitor counters) and a reset. */
+export const tokensIssued = async (server: Server): Promise<number> => {
+  const response = await fetch(`${server.ready.adminUrl}/v1/counters`)
+  const body = (await response.json()) as { totals: { tokensIssued: number } }
+  return body.totals.tokensIssued
+}
+
+export const resetCounters = async (server: Server): Promise<void> => {
+  await fetch(`${server.ready.adminUrl}/v1/counters`, { method: "DELETE" })
+}
