@@ -9,6 +9,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const patientClient = (s: Emulator) =>
   clientFor(s, { maxAttempts: 100, backoffBaseMs: 20, backoffMaxMs: 20, totalTimeoutMs: 30_000 })
 
+/** After an abort: at most the one request already on the wire is still journaled, and nothing follows it. */
+const assertRequestsStopped = async (s: Emulator, since: number) => {
+  const atAbort = (await journal(s, since)).length
+  await sleep(150)
+  const settled = (await journal(s, since)).length
+  assert.isAtMost(settled, atAbort + 1)
+  await sleep(300)
+  assert.strictEqual((await journal(s, since)).length, settled)
+}
+
 describe("cancellation", () => {
   const server = useEmulator()
   afterEach(() => {
@@ -27,13 +37,7 @@ describe("cancellation", () => {
     controller.abort()
     const error = (await call) as Error
     assert.strictEqual(error.name, "AbortError")
-    const atAbort = (await journal(s, since)).length
-    await sleep(150)
-    // A GET already on the wire when the caller gave up may still be journaled; nothing after it may follow.
-    const settled = (await journal(s, since)).length
-    assert.isAtMost(settled, atAbort + 1)
-    await sleep(300)
-    assert.strictEqual((await journal(s, since)).length, settled)
+    await assertRequestsStopped(s, since)
   })
 
   it("aborting the only caller of a retrying token PUT stops the PUTs too", async () => {
@@ -47,13 +51,7 @@ describe("cancellation", () => {
     await vi.waitFor(async () => assert.isAtLeast((await journal(s, since)).filter(isTokenPut).length, 2))
     controller.abort(new Error("caller gave up"))
     assert.strictEqual(((await call) as Error).message, "caller gave up")
-    const atAbort = (await journal(s, since)).length
-    await sleep(150)
-    // A PUT already on the wire when the caller gave up may still be journaled; nothing after it may follow.
-    const settled = (await journal(s, since)).length
-    assert.isAtMost(settled, atAbort + 1)
-    await sleep(300)
-    assert.strictEqual((await journal(s, since)).length, settled)
+    await assertRequestsStopped(s, since)
   })
 
   it("a shared token PUT keeps going while another caller still waits for it", async () => {
