@@ -1,6 +1,6 @@
 // Admin commands as subprocesses against an emulator's admin API: each changes what the metadata listener serves,
 // prints JSON with --json, and maps the API's refusals to exit codes (401 → 3, 404 → 4, 400 → 2).
-import { assert, describe, it } from "vitest"
+import { assert, describe, it, vi } from "vitest"
 import { at, closedPort, runCli, spawnCli, useEmulator } from "./support/cli.ts"
 
 const json = async (args: ReadonlyArray<string>) => {
@@ -235,6 +235,7 @@ describe("stats and journal", () => {
 
   it("stats --watch refreshes until SIGINT and exits 0; journal --follow prints new entries", async () => {
     const { admin } = at(server())
+    await read(await newToken()) // the journal is not empty, so `--follow --limit 1` prints a line as soon as it runs
     const watch = spawnCli(["stats", "--watch", "--json", ...admin])
     const follow = spawnCli(["journal", "--follow", "--json", "--limit", "1", ...admin])
     let watched = ""
@@ -243,10 +244,20 @@ describe("stats and journal", () => {
     follow.stdout?.setEncoding("utf8").on("data", (c: string) => (followed += c))
     const exit = (p: typeof watch) => new Promise<number | null>((done) => p.once("exit", (code) => done(code)))
     const [watchExit, followExit] = [exit(watch), exit(follow)]
-    await new Promise((done) => setTimeout(done, 1500))
+    // Both commands are running (each printed once) before the requests they must then report are made.
+    await vi.waitFor(() => assert.isTrue(watched.includes("\n") && followed.includes("\n")), {
+      timeout: 20_000,
+      interval: 100
+    })
     const token = await newToken()
     await read(token)
-    await new Promise((done) => setTimeout(done, 2500))
+    await vi.waitFor(
+      () => {
+        assert.include(followed, "/latest/api/token")
+        assert.isAtLeast(watched.trim().split("\n").length, 2)
+      },
+      { timeout: 20_000, interval: 100 }
+    )
     watch.kill("SIGINT")
     follow.kill("SIGINT")
     assert.strictEqual(await watchExit, 0)
