@@ -3,8 +3,8 @@
 import alicloud, { Config } from "@alicloud/credentials"
 import { demoRoleName } from "@aliyun-imds/core"
 import { afterAll, afterEach, assert, beforeAll, beforeEach, describe, it, vi } from "vitest"
-import { type Emulator, sequenceOf, startEmulator } from "./support/emulator.ts"
-import { installRedirect, type Redirect } from "./support/redirect.ts"
+import { type Emulator, sequenceOf } from "./support/emulator.ts"
+import { type Redirect, startRedirected, stopRedirected } from "./support/redirect.ts"
 import { startTap } from "./support/tap.ts"
 
 type CredentialClass = typeof alicloud.default
@@ -55,16 +55,10 @@ let emulator: Emulator
 let redirect: Redirect
 
 beforeAll(async () => {
-  emulator = await startEmulator()
-  redirect = installRedirect()
-  redirect.target(emulator.server.port)
+  ;({ emulator, redirect } = await startRedirected())
 })
 
-afterAll(async () => {
-  redirect?.dropConnections()
-  redirect?.restore()
-  await emulator?.stop()
-})
+afterAll(() => stopRedirected(emulator, redirect))
 
 beforeEach(async () => {
   // A developer's shell must not change what the provider does.

@@ -4,8 +4,8 @@
 import { alibabaCloudEcsDetector } from "@opentelemetry/resource-detector-alibaba-cloud"
 import { detectResources } from "@opentelemetry/resources"
 import { afterAll, afterEach, assert, beforeAll, beforeEach, describe, it } from "vitest"
-import { type Emulator, sequenceOf, startEmulator } from "./support/emulator.ts"
-import { installRedirect, type Redirect } from "./support/redirect.ts"
+import { type Emulator, sequenceOf } from "./support/emulator.ts"
+import { type Redirect, startRedirected, stopRedirected } from "./support/redirect.ts"
 import { startTap } from "./support/tap.ts"
 
 const documentGet = "GET /latest/dynamic/instance-identity/document"
@@ -15,16 +15,10 @@ let emulator: Emulator
 let redirect: Redirect
 
 beforeAll(async () => {
-  emulator = await startEmulator()
-  redirect = installRedirect()
-  redirect.target(emulator.server.port)
+  ;({ emulator, redirect } = await startRedirected())
 })
 
-afterAll(async () => {
-  redirect?.dropConnections()
-  redirect?.restore()
-  await emulator?.stop()
-})
+afterAll(() => stopRedirected(emulator, redirect))
 
 beforeEach(async () => {
   await emulator.setMetadataOptions({ HttpTokens: "optional", HttpEndpoint: "enabled" })

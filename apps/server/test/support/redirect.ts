@@ -3,6 +3,7 @@
 // clients (which hard-code the address) can be tested without a single packet leaving the machine.
 import net from "node:net"
 import { isLoopback } from "../../src/platform/loopback.ts"
+import { type Emulator, startEmulator } from "./emulator.ts"
 
 export const imdsAddress = "100.100.100.200"
 export const imdsPort = 80
@@ -89,4 +90,19 @@ export const installRedirect = (): Redirect => {
       proto.connect = original
     }
   }
+}
+
+/** An emulator with 100.100.100.200:80 redirected to it, for suites of unmodified third-party clients. */
+export const startRedirected = async (): Promise<{ emulator: Emulator; redirect: Redirect }> => {
+  const emulator = await startEmulator()
+  const redirect = installRedirect()
+  redirect.target(emulator.server.port)
+  return { emulator, redirect }
+}
+
+/** Undoes `startRedirected`: drops kept-alive sockets, restores `connect`, stops the emulator. */
+export const stopRedirected = async (emulator?: Emulator, redirect?: Redirect): Promise<void> => {
+  redirect?.dropConnections()
+  redirect?.restore()
+  await emulator?.stop()
 }
