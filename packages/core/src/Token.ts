@@ -4,6 +4,7 @@ import { hmac } from "@noble/hashes/hmac.js"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { Clock, Context, Effect, Layer, Result } from "effect"
 import { TokenBadMac, type TokenError, TokenExpired, TokenForeignInstance, TokenMalformed } from "./Errors.ts"
+import { VerifiedTokenCache } from "./TokenCache.ts"
 import {
   encodeBase64Url,
   layoutTokenInto,
@@ -48,13 +49,6 @@ interface SigningKey {
   retiresAt: number | null
 }
 
-interface CacheEntry {
-  readonly keyId: number
-  readonly verified: VerifiedToken
-  /** Kept ready-made so a cache hit allocates nothing. */
-  readonly ok: Result.Result<VerifiedToken, TokenError>
-}
-
 const keyLabel = new TextEncoder().encode("aliyun-imds/token-key/")
 
 const randomSecret = (): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(32))
@@ -70,9 +64,8 @@ const nonNegative = (name: string, value: number, integer: boolean): number => {
 export class TokenSigner {
   private readonly secret: Uint8Array
   private readonly graceMs: number
-  private readonly capacity: number
   private readonly keys = new Map<number, SigningKey>()
-  private readonly cache = new Map<string, CacheEntry>()
+  private readonly cache: VerifiedTokenCache
   private readonly macOut = new Uint8Array(macBytes)
   /** Issuing lays each token out here, then MACs it in place. */
   private readonly layout = new Uint8Array(overheadBytes + maxInstanceIdBytes)
@@ -83,7 +76,7 @@ export class TokenSigner {
     this.secret = options.secret ?? randomSecret()
     if (this.secret.length === 0) throw new RangeError("token secret must not be empty")
     this.graceMs = nonNegative("rotationGraceSeconds", options.rotationGraceSeconds ?? maxTtlSeconds, false) * 1000
-    this.capacity = nonNegative("cacheCapacity", options.cacheCapacity ?? 10_000, true)
+    this.cache = new VerifiedTokenCache(nonNegative("cacheCapacity", options.cacheCapacity ?? 10_000, true))
     this.current = this.addKey()
   }
 
@@ -95,15 +88,14 @@ export class TokenSigner {
   }
 
   verifySync(token: string, callerInstanceId: string, now: number): Result.Result<VerifiedToken, TokenError> {
-    const hit = this.cache.get(token)
-    if (hit !== undefined) {
-      const key = this.acceptedKey(hit.keyId, now)
-      if (key instanceof TokenMalformed || key instanceof TokenBadMac) return this.forget(token, key)
-      const verified = hit.verified
-      if (now >= verified.expiresAt) return this.forget(token, new TokenExpired({ expiresAt: verified.expiresAt, now }))
-      return bound(verified, callerInstanceId) ? hit.ok : foreign(verified, callerInstanceId)
-    }
-    return this.verifyUncached(token, callerInstanceId, now)
+    const slot = this.cache.find(token)
+    if (slot === -1) return this.verifyUncached(token, callerInstanceId, now)
+    const key = this.acceptedKey(this.cache.keyIdAt(slot), now)
+    if (key instanceof TokenMalformed || key instanceof TokenBadMac) return this.forget(slot, key)
+    const expiresAt = this.cache.expiresAtAt(slot)
+    if (now >= expiresAt) return this.forget(slot, new TokenExpired({ expiresAt, now }))
+    const verified = { instanceId: this.cache.instanceIdAt(slot), issuedAt: this.cache.issuedAtAt(slot), expiresAt }
+    return bound(verified, callerInstanceId) ? Result.succeed(verified) : foreign(verified, callerInstanceId)
   }
 
   /** Starts a new key; the previous one keeps verifying for the grace window so outstanding tokens survive. */
@@ -136,9 +128,8 @@ export class TokenSigner {
       issuedAt: parsed.issuedAt,
       expiresAt: parsed.expiresAt
     }
-    const ok = Result.succeed(verified)
-    this.remember(token, { keyId: key.id, verified, ok })
-    return bound(verified, caller) ? ok : foreign(verified, caller)
+    this.cache.add(token, key.id, verified.instanceId, verified.issuedAt, verified.expiresAt)
+    return bound(verified, caller) ? Result.succeed(verified) : foreign(verified, caller)
   }
 
   /** Key ids below `nextKeyId` were issued here and since retired or revoked; higher ones never existed. */
@@ -158,17 +149,8 @@ export class TokenSigner {
     return diff === 0
   }
 
-  private remember(token: string, entry: CacheEntry): void {
-    if (this.capacity === 0) return
-    if (this.cache.size >= this.capacity) {
-      const oldest = this.cache.keys().next()
-      if (oldest.done !== true) this.cache.delete(oldest.value)
-    }
-    this.cache.set(token, entry)
-  }
-
-  private forget(token: string, error: TokenError): Result.Result<VerifiedToken, TokenError> {
-    this.cache.delete(token)
+  private forget(slot: number, error: TokenError): Result.Result<VerifiedToken, TokenError> {
+    this.cache.remove(slot)
     return Result.fail(error)
   }
 
