@@ -55,7 +55,7 @@ const run: Record<Section, (o: BenchOptions, into: Partial) => Promise<void>> = 
     into.soak = await onEachRuntime((r) => runSoak(o, r))
   },
   client: async (o, into) => {
-    into.client = await runClient(o.clientCalls)
+    into.client = await runClient(o.clientCalls, o.quick ? 100 : 400)
   },
   coldstart: async (o, into) => {
     into.coldStart = await onEachRuntime((r) => runColdStart(r, o.coldStarts))

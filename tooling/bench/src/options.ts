@@ -21,6 +21,8 @@ export interface BenchOptions {
   readonly soakWarmupSeconds: number
   readonly clientCalls: number
   readonly coldStarts: number
+  /** Scenarios also measured with a new connection per request (all of them, or a few in a quick run). */
+  readonly newConnectionScenarios: ReadonlyArray<string> | "all"
 }
 
 const full = {
@@ -33,7 +35,8 @@ const full = {
   soakSeconds: 60,
   soakWarmupSeconds: 10,
   clientCalls: 1000,
-  coldStarts: 3
+  coldStarts: 3,
+  newConnectionScenarios: "all" as ReadonlyArray<string> | "all"
 }
 
 const quick: typeof full = {
@@ -42,11 +45,12 @@ const quick: typeof full = {
   warmupSeconds: 0,
   tokens: 20_000,
   tokenWarmup: 5_000,
-  fleetSize: 1_000,
-  soakSeconds: 4,
+  fleetSize: 500,
+  soakSeconds: 2,
   soakWarmupSeconds: 1,
   clientCalls: 1000,
-  coldStarts: 1
+  coldStarts: 1,
+  newConnectionScenarios: ["baseline", "normal-get", "token-put"]
 }
 
 export const usage = `usage: pnpm bench [--quick] [--only ${sectionNames.join(",")}] [--generator wrk|autocannon]

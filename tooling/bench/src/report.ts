@@ -38,9 +38,9 @@ const throughputTable = (cells: ReadonlyArray<Cell>): string => {
         titles[scenario] ?? scenario,
         connection,
         int(n.rps),
-        `${n.ratio.toFixed(2)}×`,
+        `${n.ratio.toFixed(2)}×${n.cleanRounds < n.rounds.length ? ` (${n.cleanRounds}/${n.rounds.length})` : ""}`,
         int(b.rps),
-        `${b.ratio.toFixed(2)}×`,
+        `${b.ratio.toFixed(2)}×${b.cleanRounds < b.rounds.length ? ` (${b.cleanRounds}/${b.rounds.length})` : ""}`,
         lat(n),
         lat(b),
         String(n.errors + b.errors),
@@ -82,7 +82,10 @@ const sections = (r: Results): Array<string> => {
     out.push(
       `## Throughput (median of ${r.options.rounds} round(s) × ${r.options.seconds} s, ${r.options.connections} connections)`
     )
-    out.push(`Ratios are to raw node:http in the same round and connection mode.\n\n${throughputTable(r.throughput)}`)
+    out.push(
+      "Ratios are to raw node:http in the same round and connection mode; `(k/n)` marks a keep-alive ratio taken " +
+        `over the k of n rounds in which neither server was starved of its core.\n\n${throughputTable(r.throughput)}`
+    )
   }
   if (r.tokens !== undefined) {
     out.push("## Memory after issuing tokens")

@@ -27,7 +27,8 @@ const perCall = async (n: number, call: () => Promise<unknown>): Promise<number>
   return ((performance.now() - started) * 1000) / n
 }
 
-export const runClient = async (calls: number): Promise<ClientResult> => {
+/** `samples` sequential calls of each kind per block, five blocks alternating the two; medians of the blocks. */
+export const runClient = async (calls: number, samples: number): Promise<ClientResult> => {
   if (!existsSync(promiseFacade)) {
     return { available: false, coldCalls: 0, tokenPuts: 0, wrongAnswers: 0, accessorUs: 0, fetchUs: 0, ratio: 0 }
   }
@@ -42,10 +43,10 @@ export const runClient = async (calls: number): Promise<ClientResult> => {
     const token = await fetchToken(server.ready.url)
     const raw = () => fetch(`${server.ready.url}${path}`, { headers: { [tokenHeader]: token } }).then((r) => r.text())
     const accessor = () => client.instanceId()
-    await perCall(500, raw)
-    await perCall(500, accessor)
+    await perCall(samples, raw)
+    await perCall(samples, accessor)
     const blocks: Array<[number, number]> = []
-    for (let i = 0; i < 5; i++) blocks.push([await perCall(400, accessor), await perCall(400, raw)])
+    for (let i = 0; i < 5; i++) blocks.push([await perCall(samples, accessor), await perCall(samples, raw)])
     const accessorUs = median(blocks.map(([a]) => a))
     const fetchUs = median(blocks.map(([, f]) => f))
     return {

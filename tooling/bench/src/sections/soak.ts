@@ -1,12 +1,12 @@
 // Soak: 64 connections of mixed token PUT/GET (each PUT's token used by the GETs after it, so the verified-token
 // cache keeps churning) for a fixed time, sampling the server's RSS every second. Stable means little growth once
-// warmed up.
+// warmed up: the last seconds against the first ones after the warm-up, medians of five samples each.
 import { type Measured, measure } from "../measure.ts"
 import type { BenchOptions } from "../options.ts"
 import { usageOf } from "../proc.ts"
 import { fetchToken, tokenHeader, tokenPut } from "../scenarios.ts"
 import { emulatorOn, type Runtime, startServer } from "../servers.ts"
-import { mib } from "../stats.ts"
+import { median, mib } from "../stats.ts"
 
 export interface SoakResult {
   readonly runtime: Runtime
@@ -15,7 +15,7 @@ export interface SoakResult {
   /** RSS (MiB) once per second. */
   readonly rssSamplesMiB: ReadonlyArray<number>
   readonly rssAtWarmupMiB: number
-  /** Highest RSS after the warm-up minus RSS at the end of the warm-up. */
+  /** Median RSS of the last five samples minus that of the five after the warm-up (robust to GC spikes). */
   readonly growthMiB: number
 }
 
@@ -39,8 +39,8 @@ export const runSoak = async (options: BenchOptions, runtime: Runtime): Promise<
     })
     clearInterval(timer)
     const warm = Math.min(samples.length - 1, Math.max(0, options.soakWarmupSeconds - 1))
-    const rssAtWarmupMiB = samples[warm] ?? 0
-    const growthMiB = Math.max(...samples.slice(warm)) - rssAtWarmupMiB
+    const rssAtWarmupMiB = median(samples.slice(warm, warm + 5))
+    const growthMiB = median(samples.slice(Math.max(warm, samples.length - 5))) - rssAtWarmupMiB
     return { runtime, seconds: options.soakSeconds, load, rssSamplesMiB: samples, rssAtWarmupMiB, growthMiB }
   } finally {
     clearInterval(timer)
