@@ -220,7 +220,7 @@ describe("wire format of the default instance", () => {
 
   it("pkcs7 is one base64 line that verifies over the document, with `?audience=` spliced in", async () => {
     const document = await body(h, "/latest/dynamic/instance-identity/document")
-    const cert = h.services.identity.certificatePem
+    const cert = await Effect.runPromise(h.services.identity.certificatePem)
     const audience = "https://sts.example.com/verify?x=1"
     const signed = await body(h, `/latest/dynamic/instance-identity/pkcs7?audience=${encodeURIComponent(audience)}`)
     expect(signed).toMatch(/^[A-Za-z0-9+/]+={0,2}$/)

@@ -1,5 +1,6 @@
 import { defaultFleet, type FleetConfig, type Instance } from "@aliyun-imds/core"
 import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
 import { Forbidden, type ImdsPromiseClient } from "../src/index.ts"
 import { admin, clientFor, instanceOf, journal, lastSeq, rawGet, useEmulator } from "./support/emulator.ts"
 
@@ -159,7 +160,7 @@ describe.each(["optional", "required"] as const)("accessors with HttpTokens=%s",
     assert.strictEqual(document.instanceId, raw["instance-id"])
     assert.strictEqual(document.instanceType, m.instanceType)
     assert.strictEqual(document.privateIpv4, m.networkInterfaces[0]!.primaryIpAddress)
-    const certificate = s.services.identity.certificatePem
+    const certificate = await Effect.runPromise(s.services.identity.certificatePem)
     const plain = await client.verifyIdentity(await client.identityPkcs7(), certificate)
     assert.isTrue(plain.valid)
     assert.deepStrictEqual(plain.document, document)

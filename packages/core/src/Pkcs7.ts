@@ -7,19 +7,14 @@ import * as pkijs from "pkijs"
 import { cryptoEngine, parseCertificate } from "./IdentityCertificate.ts"
 import { base64Decode, pemDecode } from "./IdentityPem.ts"
 
+export { withAudience } from "./IdentityAudience.ts"
+
 export const oidSha1 = "1.3.14.3.2.26"
 export const oidRsaEncryption = "1.2.840.113549.1.1.1"
 const oidData = "1.2.840.113549.1.7.1"
 const oidSignedData = "1.2.840.113549.1.7.2"
 
 const utf8 = new TextEncoder()
-
-/** The signed content: the document, or (docs script `${document%?},"audience":"…"}`) with the audience spliced in. */
-export const withAudience = (document: string, audience: string | null): string => {
-  if (audience === null) return document
-  const end = document.lastIndexOf("}")
-  return `${end < 0 ? document : document.slice(0, end)},"audience":${JSON.stringify(audience)}}`
-}
 
 const algorithm = (algorithmId: string) =>
   new pkijs.AlgorithmIdentifier({ algorithmId, algorithmParams: new asn1js.Null() })

@@ -86,11 +86,11 @@ layer(Identity.layerGenerate, { timeout: "60 seconds" })("Identity (one generate
       Effect.gen(function* () {
         const identity = yield* Identity
         const pkcs7 = yield* identity.sign(document, null)
-        const result = opensslRecipe(pkcs7, document, identity.certificatePem)
+        const result = opensslRecipe(pkcs7, document, yield* identity.certificatePem)
         assert.strictEqual(result.status, 0, result.output)
         assert.include(result.output, "Verification successful")
         const withAudience = yield* identity.sign(document, "X")
-        assert.strictEqual(opensslRecipe(withAudience, withAudienceText, identity.certificatePem).status, 0)
+        assert.strictEqual(opensslRecipe(withAudience, withAudienceText, yield* identity.certificatePem).status, 0)
       })
   )
 
@@ -98,7 +98,11 @@ layer(Identity.layerGenerate, { timeout: "60 seconds" })("Identity (one generate
     Effect.gen(function* () {
       const identity = yield* Identity
       const pkcs7 = yield* identity.sign(document, null)
-      const result = opensslRecipe(pkcs7, document.replace("ecs.g7.large", "ecs.g7.xlarge"), identity.certificatePem)
+      const result = opensslRecipe(
+        pkcs7,
+        document.replace("ecs.g7.large", "ecs.g7.xlarge"),
+        yield* identity.certificatePem
+      )
       assert.notStrictEqual(result.status, 0)
       assert.notInclude(result.output, "Verification successful")
     })
@@ -108,7 +112,7 @@ layer(Identity.layerGenerate, { timeout: "60 seconds" })("Identity (one generate
     Effect.gen(function* () {
       const identity = yield* Identity
       const pkcs7 = yield* identity.sign(document, null)
-      assert.isTrue(nodeVerifies(pkcs7, identity.certificatePem, document))
+      assert.isTrue(nodeVerifies(pkcs7, yield* identity.certificatePem, document))
       assert.strictEqual(contentAndSignature(pkcs7).signature.length, 256)
     })
   )
@@ -118,8 +122,8 @@ layer(Identity.layerGenerate, { timeout: "60 seconds" })("Identity (one generate
       const identity = yield* Identity
       const pkcs7 = yield* identity.sign(document, "X")
       assert.strictEqual(contentAndSignature(pkcs7).content.toString("utf8"), withAudienceText)
-      assert.isTrue(nodeVerifies(pkcs7, identity.certificatePem, withAudienceText))
-      assert.isFalse(nodeVerifies(pkcs7, identity.certificatePem, document))
+      assert.isTrue(nodeVerifies(pkcs7, yield* identity.certificatePem, withAudienceText))
+      assert.isFalse(nodeVerifies(pkcs7, yield* identity.certificatePem, document))
     })
   )
 
@@ -131,7 +135,7 @@ layer(Identity.layerGenerate, { timeout: "60 seconds" })("Identity (one generate
       const content = contentAndSignature(pkcs7).content.toString("utf8")
       assert.strictEqual(JSON.parse(content).audience, audience)
       assert.strictEqual(JSON.parse(content)["instance-type"], "ecs.g7.large")
-      assert.isTrue(nodeVerifies(pkcs7, identity.certificatePem, content))
+      assert.isTrue(nodeVerifies(pkcs7, yield* identity.certificatePem, content))
       const empty = yield* identity.sign(document, "")
       assert.isTrue(contentAndSignature(empty).content.toString("utf8").endsWith(',"audience":""}'))
     })
@@ -156,7 +160,7 @@ layer(Identity.layerGenerate, { timeout: "60 seconds" })("Identity (one generate
       assert.strictEqual(oidOf(signerInfo[2]), "1.3.14.3.2.26")
       assert.strictEqual(oidOf(signerInfo[3]), "1.2.840.113549.1.1.1")
       const serial = Buffer.from((seq(signerInfo[1])[1] as asn1js.Integer).valueBlock.valueHexView).toString("hex")
-      assert.strictEqual(serial.toUpperCase(), new X509Certificate(identity.certificatePem).serialNumber)
+      assert.strictEqual(serial.toUpperCase(), new X509Certificate(yield* identity.certificatePem).serialNumber)
     })
   )
 
@@ -188,31 +192,39 @@ layer(Identity.layerGenerate, { timeout: "60 seconds" })("Identity (one generate
     Effect.gen(function* () {
       const identity = yield* Identity
       const pkcs7 = yield* identity.sign(document, null)
-      assert.deepStrictEqual(yield* verifyPkcs7(pkcs7, identity.certificatePem), { valid: true, content: document })
+      assert.deepStrictEqual(yield* verifyPkcs7(pkcs7, yield* identity.certificatePem), {
+        valid: true,
+        content: document
+      })
       const contentAt = der(pkcs7).indexOf(0x7b) // first byte of the attached `{`
-      const tamperedContent = yield* verifyPkcs7(flipByteAt(pkcs7, contentAt + 10), identity.certificatePem)
+      const tamperedContent = yield* verifyPkcs7(flipByteAt(pkcs7, contentAt + 10), yield* identity.certificatePem)
       assert.isFalse(tamperedContent.valid)
       assert.notStrictEqual(tamperedContent.content, document)
-      assert.isFalse((yield* verifyPkcs7(flipByteAt(pkcs7, der(pkcs7).length - 1), identity.certificatePem)).valid)
+      assert.isFalse(
+        (yield* verifyPkcs7(flipByteAt(pkcs7, der(pkcs7).length - 1), yield* identity.certificatePem)).valid
+      )
       // Layer.fresh: a nested provide of the block's layer would otherwise reuse the very same signer.
       const other = yield* Effect.provide(Effect.service(Identity), Layer.fresh(Identity.layerGenerate))
-      assert.notStrictEqual(other.certificatePem, identity.certificatePem)
-      assert.isFalse((yield* verifyPkcs7(pkcs7, other.certificatePem)).valid)
-      assert.deepStrictEqual(yield* verifyPkcs7("not base64!", identity.certificatePem), { valid: false, content: "" })
+      assert.notStrictEqual(yield* other.certificatePem, yield* identity.certificatePem)
+      assert.isFalse((yield* verifyPkcs7(pkcs7, yield* other.certificatePem)).valid)
+      assert.deepStrictEqual(yield* verifyPkcs7("not base64!", yield* identity.certificatePem), {
+        valid: false,
+        content: ""
+      })
     })
   )
 
   it.effect("the certificate is a self-signed RSA-2048 sha256WithRSA one named Unknown everywhere", () =>
     Effect.gen(function* () {
       const identity = yield* Identity
-      const x509 = new X509Certificate(identity.certificatePem)
+      const x509 = new X509Certificate(yield* identity.certificatePem)
       const unknown = "C=Unknown\nST=Unknown\nL=Unknown\nO=Unknown\nOU=Unknown\nCN=Unknown"
       assert.strictEqual(x509.subject, unknown)
       assert.strictEqual(x509.issuer, unknown)
       assert.isTrue(x509.verify(x509.publicKey))
       assert.strictEqual(x509.publicKey.asymmetricKeyDetails?.modulusLength, 2048)
       assert.match(x509.serialNumber, /^[1-7][0-9A-F]{7}$/) // positive, four bytes, like 6666D187
-      const cert = pkijs.Certificate.fromBER(new X509Certificate(identity.certificatePem).raw)
+      const cert = pkijs.Certificate.fromBER(new X509Certificate(yield* identity.certificatePem).raw)
       assert.strictEqual(cert.signatureAlgorithm.algorithmId, "1.2.840.113549.1.1.11")
       assert.strictEqual(cert.version, 2)
     })
@@ -223,9 +235,9 @@ layer(Identity.layerGenerate, { timeout: "60 seconds" })("Identity (one generate
       const identity = yield* Identity
       const exported = yield* identity.exportPem
       assert.match(exported.privateKeyPem, /^-----BEGIN PRIVATE KEY-----\n/)
-      assert.strictEqual(exported.certificatePem, identity.certificatePem)
+      assert.strictEqual(exported.certificatePem, yield* identity.certificatePem)
       const loaded = yield* Effect.provide(Effect.service(Identity), Identity.layerFromPem(exported))
-      assert.strictEqual(loaded.certificatePem, identity.certificatePem)
+      assert.strictEqual(yield* loaded.certificatePem, yield* identity.certificatePem)
       const pkcs7 = yield* loaded.sign(document, "round-trip")
       assert.strictEqual(pkcs7, yield* identity.sign(document, "round-trip"))
       assert.isTrue((yield* verifyPkcs7(pkcs7, exported.certificatePem)).valid)
@@ -279,7 +291,9 @@ describe("Identity.layerGenerate validity", () => {
       Effect.gen(function* () {
         yield* TestClock.setTime(Date.UTC(2018, 1, 23, 5, 6, 7, 890))
         const identity = yield* Effect.provide(Effect.service(Identity), Identity.layerGenerate)
-        const x509 = new X509Certificate(identity.certificatePem)
+        // The key is made on first use, but the certificate is dated when the layer was built.
+        yield* TestClock.adjust("400 days")
+        const x509 = new X509Certificate(yield* identity.certificatePem)
         assert.strictEqual(x509.validFromDate.toISOString(), "2018-02-23T05:06:07.000Z")
         assert.strictEqual(x509.validToDate.toISOString(), "2038-02-18T05:06:07.000Z")
       }),
@@ -292,7 +306,7 @@ describe("Identity.layerGenerate validity", () => {
       Effect.gen(function* () {
         yield* TestClock.setTime(Date.UTC(2031, 0, 1))
         const identity = yield* Effect.provide(Effect.service(Identity), Identity.layerGenerate)
-        const x509 = new X509Certificate(identity.certificatePem)
+        const x509 = new X509Certificate(yield* identity.certificatePem)
         assert.strictEqual(x509.validToDate.toISOString(), "2050-12-27T00:00:00.000Z")
         const cert = pkijs.Certificate.fromBER(x509.raw)
         assert.strictEqual(cert.notBefore.type, 0)

@@ -73,7 +73,7 @@ export const fleetRoutes = ({ services, source }: AdminDeps): ReadonlyArray<Admi
       tag,
       summary: "The certificate that signs `pkcs7` (for `openssl smime -verify -certfile`)",
       produces: { contentType: "application/x-pem-file", description: "PEM certificate." },
-      handle: () => Effect.succeed(rawReply(identity.certificatePem, "application/x-pem-file"))
+      handle: () => Effect.map(identity.certificatePem, (pem) => rawReply(pem, "application/x-pem-file"))
     })
   ]
 }
