@@ -42,7 +42,7 @@ const full = {
 const quick: typeof full = {
   rounds: 1,
   seconds: 1,
-  warmupSeconds: 0,
+  warmupSeconds: 1,
   tokens: 20_000,
   tokenWarmup: 5_000,
   fleetSize: 500,

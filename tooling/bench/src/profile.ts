@@ -1,5 +1,5 @@
-// `node src/profile.ts <scenario> [emulator|raw-node|raw-bun] [seconds] [node|bun]`: runs one keep-alive scenario
-// against a server under `--cpu-prof` (Node or Bun) and prints the functions with the most self and inclusive time.
+// `node src/profile.ts <scenario> [emulator|raw-node|raw-bun] [seconds] [node|bun] [keep-alive|new]`: runs one scenario
+// (keep-alive by default, or a new connection per request) against a server under `--cpu-prof` (Node or Bun) and prints the functions with the most self and inclusive time.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -17,7 +17,8 @@ interface Profile {
   readonly samples: ReadonlyArray<number>
 }
 
-const [scenarioId = "token-get", target = "emulator", seconds = "5", runtime = "node"] = process.argv.slice(2)
+const [scenarioId = "token-get", target = "emulator", seconds = "5", runtime = "node", connection = "keep-alive"] =
+  process.argv.slice(2)
 const dir = mkdtempSync(join(tmpdir(), "imds-prof-"))
 const server = await startProcess<{ url: string }>(runtime === "bun" ? bunBin : nodeBin, [
   "--cpu-prof",
@@ -25,7 +26,13 @@ const server = await startProcess<{ url: string }>(runtime === "bun" ? bunBin : 
   `${srcDir}servers/${target}.ts`
 ])
 const requests = await scenarioById(scenarioId).prepare(server.ready.url)
-const spec = { url: server.ready.url, connections: 64, durationSeconds: Number(seconds), reconnect: false, requests }
+const spec = {
+  url: server.ready.url,
+  connections: 64,
+  durationSeconds: Number(seconds),
+  reconnect: connection === "new",
+  requests
+}
 const result = await runLoad(pickGenerator(), spec)
 await server.stop()
 process.stdout.write(`${JSON.stringify(result)}\n`)

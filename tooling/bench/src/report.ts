@@ -19,23 +19,22 @@ export const targetTable = (rows: ReadonlyArray<TargetRow>): string =>
     rows.map((t) => [t.target, t.goal, t.measured, verdict(t.pass)])
   )
 
-const titles: Record<string, string> = {
-  baseline: "raw server, 10-byte body",
-  ...Object.fromEntries(scenarios.map((s) => [s.id, s.title]))
-}
-
 const throughputTable = (cells: ReadonlyArray<Cell>): string => {
   const find = (server: string, scenario: string, connection: Connection) =>
     cells.find((c) => c.server === server && c.scenario === scenario && c.connection === connection)
   const rows: Array<Array<string>> = []
   for (const connection of connectionModes) {
-    for (const scenario of ["baseline", ...scenarios.map((s) => s.id)]) {
-      const [node, bun] = scenario === "baseline" ? ["raw-node", "raw-bun"] : ["emulator-node", "emulator-bun"]
-      const n = find(node, scenario, connection)
-      const b = find(bun, scenario, connection)
+    const rowsOf: ReadonlyArray<readonly [string, string, string]> = [
+      ["raw", "baseline", "raw server, 10-byte body"],
+      ["hono", "baseline", "Hono alone, 10-byte body"],
+      ...scenarios.map((s) => ["emulator", s.id, s.title] as const)
+    ]
+    for (const [family, scenario, title] of rowsOf) {
+      const n = find(`${family}-node`, scenario, connection)
+      const b = find(`${family}-bun`, scenario, connection)
       if (n === undefined || b === undefined) continue
       rows.push([
-        titles[scenario] ?? scenario,
+        title,
         connection,
         int(n.rps),
         `${n.ratio.toFixed(2)}×${n.cleanRounds < n.rounds.length ? ` (${n.cleanRounds}/${n.rounds.length})` : ""}`,

@@ -1,9 +1,9 @@
-// The servers a benchmark starts: the two raw baselines and the emulator on each runtime, each a pinned child
-// process that prints one JSON line when it listens.
+// The servers a benchmark starts: the raw baselines, Hono alone (the issue's reference framework) and the emulator,
+// each on Node and on Bun, each a pinned child process that prints one JSON line when it listens.
 import { bunBin, nodeBin, type ServerProcess, srcDir, startProcess } from "./proc.ts"
 
 export type Runtime = "node" | "bun"
-export type ServerKind = "raw-node" | "raw-bun" | "emulator-node" | "emulator-bun"
+export type ServerKind = "raw-node" | "raw-bun" | "hono-node" | "hono-bun" | "emulator-node" | "emulator-bun"
 
 export interface Ready {
   readonly url: string
@@ -21,7 +21,9 @@ export const runtimeOf = (kind: ServerKind): Runtime => (kind.endsWith("bun") ? 
 export const emulatorOn = (runtime: Runtime): ServerKind => (runtime === "node" ? "emulator-node" : "emulator-bun")
 
 export const startServer = async (kind: ServerKind, args: ReadonlyArray<string> = []): Promise<Server> => {
-  const script = kind.startsWith("raw") ? `${srcDir}servers/${kind}.ts` : `${srcDir}servers/emulator.ts`
+  const script = kind.startsWith("raw")
+    ? `${srcDir}servers/${kind}.ts`
+    : `${srcDir}servers/${kind.startsWith("hono") ? "hono" : "emulator"}.ts`
   const server = await startProcess<Ready>(binOf(runtimeOf(kind)), [script, ...args], 60_000)
   return { ...server, kind }
 }

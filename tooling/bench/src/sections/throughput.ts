@@ -1,5 +1,5 @@
 // Throughput and latency of every scenario, keep-alive and new-connection, on the emulator under Node and Bun,
-// against the raw node:http and Bun.serve baselines measured in the same rounds. Rounds interleave all servers, so
+// against the raw node:http and Bun.serve baselines (and Hono alone, for reference) measured in the same rounds. Rounds interleave all servers, so
 // machine noise hits every figure alike; the ratio to raw node:http is taken per round, then the median.
 import type { LoadSpec, RequestSpec } from "../load/spec.ts"
 import { type Measured, measure } from "../measure.ts"
@@ -13,7 +13,7 @@ export const connectionModes: ReadonlyArray<Connection> = ["keep-alive", "new"]
 
 export interface Cell {
   readonly server: ServerKind
-  /** A scenario id, or `baseline` for the raw servers' 10-byte reply. */
+  /** A scenario id, or `baseline` for the raw servers' and Hono's 10-byte reply. */
   readonly scenario: string
   readonly connection: Connection
   readonly rounds: ReadonlyArray<Measured>
@@ -42,7 +42,7 @@ interface Plan {
 const baseline: ReadonlyArray<RequestSpec> = [{ method: "GET", path: "/", headers: {} }]
 
 const plansFor = async (server: Server): Promise<ReadonlyArray<Plan>> => {
-  if (server.kind.startsWith("raw")) return [{ server, scenario: "baseline", requests: baseline }]
+  if (!server.kind.startsWith("emulator")) return [{ server, scenario: "baseline", requests: baseline }]
   const plans: Array<Plan> = []
   for (const s of scenarios) plans.push({ server, scenario: s.id, requests: await s.prepare(server.ready.url) })
   return plans
@@ -54,7 +54,14 @@ const measuresNew = (options: BenchOptions, scenario: string): boolean =>
 const key = (plan: Plan, connection: Connection) => `${plan.server.kind}/${plan.scenario}/${connection}`
 
 export const runThroughput = async (options: BenchOptions, log: (line: string) => void): Promise<Array<Cell>> => {
-  const kinds: ReadonlyArray<ServerKind> = ["raw-node", "raw-bun", "emulator-node", "emulator-bun"]
+  const kinds: ReadonlyArray<ServerKind> = [
+    "raw-node",
+    "raw-bun",
+    "hono-node",
+    "hono-bun",
+    "emulator-node",
+    "emulator-bun"
+  ]
   const servers: Array<Server> = []
   try {
     for (const kind of kinds) servers.push(await startServer(kind))
@@ -67,9 +74,12 @@ export const runThroughput = async (options: BenchOptions, log: (line: string) =
       requests: plan.requests
     })
     if (options.warmupSeconds > 0) {
-      log(`warming up ${plans.length} server/scenario pairs`)
-      for (const plan of plans)
+      // A full run warms every server/scenario pair; a quick one only each server's first, so the JIT has seen it.
+      const warm = options.quick ? plans.filter((p, i) => plans.findIndex((q) => q.server === p.server) === i) : plans
+      log(`warming up ${warm.length} server/scenario pairs`)
+      for (const plan of warm) {
         await measure(options.generator, plan.server, spec(plan, "keep-alive", options.warmupSeconds))
+      }
     }
     const runs = new Map<string, Array<Measured>>()
     for (let round = 1; round <= options.rounds; round++) {
