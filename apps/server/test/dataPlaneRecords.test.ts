@@ -83,4 +83,18 @@ describe("counters and journal", () => {
       await h.run(h.services.journal.query({ instanceId: h.instanceId, mode: "normal", status: 403 }))
     ).toHaveLength(1)
   })
+
+  it("a client that leaves during injected latency is journalled as dropped, not as the reply it never got", async () => {
+    const rule = await h.adminJson("POST", "/v1/faults", { action: { type: "latency", ms: 600_000 } })
+    expect(rule.status).toBe(201)
+    const client = new AbortController()
+    const pending = read(h, idPath, undefined, { signal: client.signal })
+    client.abort()
+    await pending.catch(() => undefined)
+
+    const [entry] = await h.run(h.services.journal.query({ instanceId: h.instanceId }))
+    expect([entry?.status, entry?.reason, entry?.mode]).toEqual([0, "ClientClosed", "normal"])
+    const c = await counters()
+    expect([c.normalOk, c.latency.count]).toEqual([0, 1])
+  })
 })

@@ -137,8 +137,12 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
     return { ...call, now: clock.nowUnsafe() }
   }
 
-  const delayed = async <R>(call: Call<R>, ms: number, terminal: Terminal): Promise<Reply> =>
-    afterLatency(await hold(call, ms), terminal)
+  /** Injected latency; a client that gives up meanwhile gets nothing, and the journal says so (status 0). */
+  const delayed = async <R>(call: Call<R>, ms: number, terminal: Terminal): Promise<Reply> => {
+    const after = await hold(call, ms)
+    if (call.io.signal(call.raw).aborted) return done(after, dropConnection, call.mode, "ClientClosed")
+    return afterLatency(after, terminal)
+  }
 
   const holdThenDrop = async <R>(call: Call<R>, ms: number, reason: string): Promise<Reply> =>
     done(await hold(call, ms), dropConnection, call.mode, reason)
