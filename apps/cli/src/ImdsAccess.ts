@@ -1,10 +1,15 @@
 // The client-side commands' link to a metadata service: the SDK (`@aliyun-imds/client`) configured from the shared
-// flags, plus the two things its public API keeps inside — fetching a token to print, and a GET with a token the
-// user saved earlier (no silent re-token) — and every SDK failure put into one line with its exit code. The SDK is
-// loaded on first use, so commands that do not need it start faster.
-import type { ImdsClientApi, ImdsError, ImdsMode, InvalidOptions } from "@aliyun-imds/client"
-import { Clock, Effect } from "effect"
-import { FetchHttpClient, HttpClient } from "effect/http"
+// flags, and every SDK failure put into one line with its exit code. The SDK is loaded on first use, so commands
+// that do not need it start faster.
+import type {
+  ImdsClientApi,
+  ImdsError,
+  ImdsMode,
+  ImdsResponse,
+  InvalidOptions,
+  SessionToken
+} from "@aliyun-imds/client"
+import { Effect } from "effect"
 import { type CliFailure, ExitCode, fail } from "./ExitCodes.ts"
 
 export interface ImdsFlags {
@@ -13,13 +18,7 @@ export interface ImdsFlags {
   readonly ttl: number
 }
 
-const sdk = Effect.promise(() =>
-  Promise.all([
-    import("@aliyun-imds/client"),
-    import("@aliyun-imds/client/TokenCache"),
-    import("@aliyun-imds/client/Transport")
-  ]).then(([client, tokens, transport]) => ({ ...client, ...tokens, ...transport }))
-)
+const sdk = Effect.promise(() => import("@aliyun-imds/client"))
 
 const optionsOf = (flags: ImdsFlags) => ({
   endpoint: flags.endpoint,
@@ -104,57 +103,12 @@ export const withClient = <A>(
     ImdsClient.use(use).pipe(Effect.provide(ImdsClient.layer(optionsOf(flags))))
   ).pipe(Effect.catchTag("ConfigError", badEnvironment), mapErrors(flags))
 
-/** The SDK's transport (retries, deadlines) over fetch, with validated options. */
-const transport = (flags: ImdsFlags) =>
-  Effect.gen(function* () {
-    const { loadOptions, makeSend, makeTokenCache, tokenHeader } = yield* sdk
-    const options = yield* loadOptions({ ...optionsOf(flags), mode: "token" })
-    const http = yield* HttpClient.HttpClient
-    return { options, send: makeSend(http, options), makeTokenCache, tokenHeader }
-  }).pipe(Effect.provide(FetchHttpClient.layer))
-
-export interface IssuedToken {
-  readonly token: string
-  readonly ttlSeconds: number
-  /** Epoch ms by this machine's clock (the service's virtual clock may differ). */
-  readonly expiresAt: number
-}
-
 /** `PUT /latest/api/token` once, as the SDK does it (403/404 classified), returning the token itself. */
-export const issueToken = (flags: ImdsFlags): Effect.Effect<IssuedToken, CliFailure> =>
-  Effect.gen(function* () {
-    const { options, send, makeTokenCache } = yield* transport(flags)
-    const asked = yield* Clock.currentTimeMillis
-    const token = yield* makeTokenCache(send, options, Clock.currentTimeMillis).get
-    return { token, ttlSeconds: options.tokenTtlSeconds, expiresAt: asked + options.tokenTtlSeconds * 1000 }
-  }).pipe(Effect.catchTag("ConfigError", badEnvironment), mapErrors(flags))
+export const issueToken = (flags: ImdsFlags): Effect.Effect<SessionToken, CliFailure> =>
+  withClient({ ...flags, mode: "token" }, (client) => client.token)
 
-export interface Body {
-  readonly path: string
-  readonly body: Uint8Array
-  readonly mode: "token" | "normal"
-  readonly attempts: number
-}
-
-const absolute = (path: string) => (path.startsWith("/") ? path : `/latest/${path}`)
+export type Body = ImdsResponse
 
 /** A GET with a token the caller already holds: a 401 is reported, never papered over with a fresh token. */
 export const getWithToken = (flags: ImdsFlags, path: string, token: string): Effect.Effect<Body, CliFailure> =>
-  Effect.gen(function* () {
-    const { send, tokenHeader } = yield* transport(flags)
-    const full = absolute(path)
-    const reply = yield* send({ method: "GET", path: full, headers: { [tokenHeader]: token }, mode: "token" })
-    const at = { path: full, attempts: reply.attempts }
-    switch (reply.status) {
-      case 200:
-        return { ...at, body: reply.body, mode: "token" as const }
-      case 401:
-        return yield* fail(ExitCode.refused, tokenRefused(full))
-      case 403:
-        return yield* fail(ExitCode.refused, `refused (403) on ${full}: ${forbiddenHint.endpointDisabled}`)
-      case 404:
-        return yield* fail(ExitCode.notFound, `${full} does not exist on this instance (404)`)
-      default:
-        return yield* fail(ExitCode.runtime, `unexpected status ${reply.status} for ${full}`)
-    }
-  }).pipe(Effect.catchTag("ConfigError", badEnvironment), mapErrors(flags))
+  withClient(flags, (client) => client.getWithToken(path, token))

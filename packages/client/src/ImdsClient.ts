@@ -15,6 +15,7 @@ import { type InventoryAccessors, makeInventory } from "./Inventory.ts"
 import { makeRamAccessors, type RamAccessors } from "./RamCredentials.ts"
 import { makeRead, type Read } from "./Read.ts"
 import { type ImdsResponse, makeRequester } from "./Requester.ts"
+import type { SessionToken } from "./TokenCache.ts"
 import { makeSend } from "./Transport.ts"
 
 export interface ImdsClientApi extends MetadataAccessors, InventoryAccessors, RamAccessors {
@@ -25,6 +26,16 @@ export interface ImdsClientApi extends MetadataAccessors, InventoryAccessors, Ra
   readonly get: (path: string) => Read<ImdsResponse>
   /** A leaf as UTF-8 text. */
   readonly getText: (path: string) => Read<string>
+  /**
+   * Raw GET with a token the caller already holds (one saved from `token`, or handed over by another process): a 401
+   * fails with `Unauthorized` and is never papered over with a fresh token. Works in any mode.
+   */
+  readonly getWithToken: (path: string, token: string) => Read<ImdsResponse>
+  /**
+   * A session token (`PUT /latest/api/token` with the configured TTL), with its expiry by this client's clock: the
+   * one the client is using, or a fresh one shared by concurrent callers. Works in any mode.
+   */
+  readonly token: Read<SessionToken>
   /** A directory listing (`meta-data/`, `meta-data/network/interfaces/macs/`…). */
   readonly list: (path: string) => Read<ReadonlyArray<ListingEntry>>
   /** Mode of the most recent successful request. */
@@ -50,6 +61,8 @@ export const makeImdsClient = Effect.fnUntraced(function* (options: ResolvedOpti
     endpoint: options.endpoint,
     mode: options.mode,
     get: requester.request,
+    getWithToken: requester.requestWithToken,
+    token: requester.session,
     getText: (path) => Effect.map(requester.request(path), (response) => decodeText(response.body)),
     list: read.listing,
     lastMode: Effect.sync(() => Option.fromNullishOr(requester.lastMode())),

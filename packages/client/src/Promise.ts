@@ -10,6 +10,7 @@ import type { AccessMode } from "./Errors.ts"
 import { type ImdsClientApi, makeImdsClient } from "./ImdsClient.ts"
 import type { Disk, NetworkInterface, PublicKey } from "./Inventory.ts"
 import type { ImdsResponse } from "./Requester.ts"
+import type { SessionToken } from "./TokenCache.ts"
 
 export interface CallOptions {
   /** Aborting rejects the call with `signal.reason` and stops its requests and retries. */
@@ -36,6 +37,10 @@ export interface ImdsPromiseClient {
   /** Mode of the most recent successful request, null before the first. */
   readonly lastMode: AccessMode | null
   get(path: string, call?: CallOptions): Promise<ImdsResponse>
+  /** GET with a token you hold; a 401 rejects with `Unauthorized` (no fresh token, no retry). */
+  getWithToken(path: string, token: string, call?: CallOptions): Promise<ImdsResponse>
+  /** The session token in use (or a fresh one) and its expiry by this machine's clock. */
+  token: Call<SessionToken>
   getText(path: string, call?: CallOptions): Promise<string>
   list(path: string, call?: CallOptions): Promise<ReadonlyArray<ListingEntry>>
   instanceId: Call<string>
@@ -133,6 +138,8 @@ export const createImdsClient = (options: PromiseClientOptions = {}): ImdsPromis
       return runSyncOrThrow(Effect.map(api.lastMode, Option.getOrNull))
     },
     get: (path, c) => run(api.get(path), c),
+    getWithToken: (path, token, c) => run(api.getWithToken(path, token), c),
+    token: call(api.token),
     getText: (path, c) => run(api.getText(path), c),
     list: (path, c) => run(api.list(path), c),
     instanceId: call(api.instanceId),

@@ -11,7 +11,7 @@ import {
   ServerError,
   Unauthorized
 } from "./Errors.ts"
-import { makeTokenCache, tokenHeader } from "./TokenCache.ts"
+import { makeTokenCache, type SessionToken, tokenHeader } from "./TokenCache.ts"
 import type { Send, WireReply } from "./Transport.ts"
 
 /** A successful (200) answer with the exact bytes and how they were obtained. */
@@ -27,6 +27,10 @@ export interface ImdsResponse {
 export interface Requester {
   /** `path` is relative to `/latest/` (`meta-data/instance-id`) or absolute (`/2016-01-01/meta-data/`). */
   readonly request: (path: string) => Effect.Effect<ImdsResponse, ImdsError>
+  /** GET with a token the caller holds: a 401 fails with Unauthorized, with no fresh token and no retry. */
+  readonly requestWithToken: (path: string, token: string) => Effect.Effect<ImdsResponse, ImdsError>
+  /** The cached session token, or a fresh one. */
+  readonly session: Effect.Effect<SessionToken, ImdsError>
   /** The mode of the most recent successful request. */
   readonly lastMode: () => AccessMode | null
 }
@@ -128,5 +132,12 @@ export const makeRequester = (send: Send, options: ResolvedOptions, now: Effect.
     ).pipe(Effect.map(done))
   }
 
-  return { request, lastMode: () => last }
+  const requestWithToken = (path: string, token: string): Effect.Effect<ImdsResponse, ImdsError> => {
+    const absolute = absolutePath(path)
+    return Effect.flatMap(withToken(absolute, token), (reply) => classify(absolute, "token", reply)).pipe(
+      Effect.map(done)
+    )
+  }
+
+  return { request, requestWithToken, session: tokens.session, lastMode: () => last }
 }

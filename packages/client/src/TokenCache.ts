@@ -10,15 +10,24 @@ export const tokenPath = "/latest/api/token"
 export const ttlHeader = "x-aliyun-ecs-metadata-token-ttl-seconds"
 export const tokenHeader = "x-aliyun-ecs-metadata-token"
 
+/** A session token and when it expires, by the client's clock (read just before the token was asked for). */
+export interface SessionToken {
+  readonly token: string
+  readonly ttlSeconds: number
+  /** Epoch ms. */
+  readonly expiresAt: number
+}
+
 export interface TokenCache {
   /** A valid token: the cached one, or a fresh one shared with every concurrent caller. */
   readonly get: Effect.Effect<string, ImdsError>
+  /** The same token with its lifetime. */
+  readonly session: Effect.Effect<SessionToken, ImdsError>
   /** Forgets `token` if it is still the cached one (another caller may already have replaced it). */
   readonly invalidate: (token: string) => Effect.Effect<void>
 }
 
-interface Cached {
-  readonly token: string
+interface Cached extends SessionToken {
   readonly refreshAt: number
 }
 
@@ -31,7 +40,7 @@ export const makeTokenCache = (
   now: Effect.Effect<number>
 ): TokenCache => {
   let cached: Cached | null = null
-  const flight = makeSingleFlight<string, ImdsError>()
+  const flight = makeSingleFlight<Cached, ImdsError>()
   const base = { path: tokenPath, mode: "token" } as const
 
   const fetchToken = Effect.gen(function* () {
@@ -58,19 +67,31 @@ export const makeTokenCache = (
     if (!validToken.test(token)) {
       return yield* new InvalidResponse({ ...info, detail: "the token is not printable ASCII without whitespace" })
     }
-    cached = { token, refreshAt: asked + options.tokenTtlSeconds * 1000 - options.tokenRefreshMarginMs }
-    return token
+    const expiresAt = asked + options.tokenTtlSeconds * 1000
+    const fresh: Cached = {
+      token,
+      ttlSeconds: options.tokenTtlSeconds,
+      expiresAt,
+      refreshAt: expiresAt - options.tokenRefreshMarginMs
+    }
+    cached = fresh
+    return fresh
   })
 
-  const get = Effect.flatMap(now, (t) => {
+  const current = Effect.flatMap(now, (t) => {
     const hit = cached
-    return hit !== null && t < hit.refreshAt ? Effect.succeed(hit.token) : flight.run(fetchToken)
+    return hit !== null && t < hit.refreshAt ? Effect.succeed(hit) : flight.run(fetchToken)
   })
+  const get = Effect.map(current, (c) => c.token)
+  const session = Effect.map(
+    current,
+    ({ token, ttlSeconds, expiresAt }): SessionToken => ({ token, ttlSeconds, expiresAt })
+  )
 
   const invalidate = (token: string) =>
     Effect.sync(() => {
       if (cached?.token === token) cached = null
     })
 
-  return { get, invalidate }
+  return { get, session, invalidate }
 }

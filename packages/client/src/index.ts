@@ -53,3 +53,4 @@ export {
 } from "./Promise.ts"
 export type { RamAccessors } from "./RamCredentials.ts"
 export type { ImdsResponse } from "./Requester.ts"
+export type { SessionToken } from "./TokenCache.ts"

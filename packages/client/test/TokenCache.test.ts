@@ -117,4 +117,39 @@ describe("session tokens", () => {
     assert.strictEqual(entries.filter(isTokenPut).length, 3)
     assert.strictEqual(entries.filter((e) => e.method === "GET").length, 0)
   })
+
+  it("token() hands out the token the client uses, with its TTL and expiry, sharing it with accessors", async () => {
+    const s = server()
+    const client = clientFor(s, { now: virtualNow(s), tokenTtlSeconds: 120 })
+    const since = await lastSeq(s)
+    const asked = s.services.clock.nowUnsafe()
+    const [session, again] = await Promise.all([client.token(), client.token()])
+    const answered = s.services.clock.nowUnsafe()
+    assert.deepStrictEqual(again, session)
+    assert.strictEqual(session.ttlSeconds, 120)
+    // The client reads its clock just before asking (the virtual clock runs on between these reads).
+    assert.isAtLeast(session.expiresAt, asked + 120_000)
+    assert.isAtMost(session.expiresAt, answered + 120_000)
+    await client.instanceId()
+    const entries = await journal(s, since)
+    assert.strictEqual(entries.filter(isTokenPut).length, 1)
+    // The token printed is one the service accepts for the instance.
+    const check = await client.getWithToken("meta-data/instance-id", session.token)
+    assert.strictEqual(new TextDecoder().decode(check.body), s.defaultInstanceId)
+    assert.strictEqual(check.mode, "token")
+  })
+
+  it("getWithToken reports a refused token as Unauthorized, with no fresh token and no retry", async () => {
+    const s = server()
+    const client = clientFor(s)
+    const since = await lastSeq(s)
+    const error = await client.getWithToken("meta-data/instance-id", "not-a-token").catch((e: unknown) => e)
+    assert.instanceOf(error, Unauthorized)
+    assert.strictEqual((error as Unauthorized).path, "/latest/meta-data/instance-id")
+    const entries = await journal(s, since)
+    assert.deepStrictEqual(
+      entries.map((e) => [e.method, e.status, e.reason]),
+      [["GET", 401, "TokenMalformed"]]
+    )
+  })
 })
