@@ -26,14 +26,15 @@ export interface BenchOptions {
 }
 
 const full = {
-  rounds: 3,
+  rounds: 5,
   seconds: 5,
   warmupSeconds: 2,
   tokens: 1_000_000,
   tokenWarmup: 100_000,
   fleetSize: 10_000,
   soakSeconds: 60,
-  soakWarmupSeconds: 10,
+  // Node grows its young generation once (~24 MiB, a one-time step) some 10–15 s into the soak; a third of it is warm-up.
+  soakWarmupSeconds: 20,
   clientCalls: 1000,
   coldStarts: 3,
   newConnectionScenarios: "all" as ReadonlyArray<string> | "all"

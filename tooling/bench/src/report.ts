@@ -132,7 +132,15 @@ const sections = (r: Results): Array<string> => {
     out.push("## Soak (mixed token PUT/GET, 1 PUT : 3 GETs with its token)")
     out.push(
       table(
-        ["Runtime", "Seconds", "req/s", "p99 ms", "Errors", "RSS at warm-up MiB", "Peak growth MiB"],
+        [
+          "Runtime",
+          "Seconds",
+          "req/s",
+          "p99 ms",
+          "Errors",
+          "RSS after warm-up MiB",
+          "Growth MiB (last 5 s vs first 5 s)"
+        ],
         r.soak.map((s) => [
           s.runtime,
           String(s.seconds),
