@@ -200,6 +200,23 @@ describe("RAM role", () => {
     expect(JSON.parse((await get(`${listing}${role}`)).text).AccessKeyId).toBe(rotated.json.credential.AccessKeyId)
   })
 
+  it("after a rotation the earlier key stays valid until its own Expiration, as STS keys do", async () => {
+    const role = (await send("GET", "/v1/instances/default/role")).json.role.name
+    const old = JSON.parse((await get(`${listing}${role}`)).text)
+    await h.services.clock.advance("1 hour").pipe(h.run)
+    const fresh = (await send("POST", "/v1/instances/default/role/rotate")).json.credential
+    const both = await send("GET", "/v1/instances/default/role/credentials")
+    expect(both.json.valid.map((c: { AccessKeyId: string }) => c.AccessKeyId)).toEqual([
+      fresh.AccessKeyId,
+      old.AccessKeyId
+    ])
+    // Expiration is shown in whole seconds; one more second is past the key's exact expiry.
+    const untilExpiry = Date.parse(old.Expiration) + 1000 - h.services.clock.nowUnsafe()
+    await h.services.clock.advance(`${untilExpiry} millis`).pipe(h.run)
+    const after = await send("GET", "/v1/instances/default/role/credentials")
+    expect(after.json.valid.map((c: { AccessKeyId: string }) => c.AccessKeyId)).toEqual([fresh.AccessKeyId])
+  })
+
   it("lists two valid credentials during the overlap window, newest first", async () => {
     const start = await send("GET", "/v1/instances/default/role/credentials")
     expect(start.json.valid).toHaveLength(1)

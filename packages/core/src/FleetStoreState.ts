@@ -6,7 +6,15 @@ import type { InstanceState, RoleState, SystemEvent } from "./InstanceState.ts"
 export type Transition = (state: InstanceState) => InstanceState
 
 /** A role attached at `nowMs` starts a new credential series. */
-export const roleStateOf = (role: RamRole, nowMs: number): RoleState => ({ ...role, anchorMs: nowMs, generation: 0 })
+export const roleStateOf = (role: RamRole, nowMs: number): RoleState => ({
+  ...role,
+  anchorMs: nowMs,
+  generation: 0,
+  retired: []
+})
+
+/** Retired series remembered at most; a test rotating faster than keys expire forgets the oldest beyond this. */
+export const maxRetiredSeries = 64
 
 export const initialState = (instance: Instance, nowMs: number, revision: number): InstanceState => ({
   instance,
@@ -27,10 +35,19 @@ export const attachRole =
 
 export const detachRole: Transition = (state) => ({ ...withInstance(state, { ramRole: null }), role: null })
 
-/** Forced rotation: a new series from now, with a new generation so the keys differ. */
+/**
+ * Forced rotation: a new series from now, with a new generation so the keys differ. The ended series is kept while
+ * any key it handed out is unexpired (its last one expires at most one validity after the rotation).
+ */
 export const rotateRole =
   (role: RoleState, nowMs: number): Transition =>
-  (state) => ({ ...state, role: { ...role, anchorMs: nowMs, generation: role.generation + 1 } })
+  (state) => {
+    const ended = { generation: role.generation, anchorMs: role.anchorMs, endedMs: nowMs }
+    const retired = [ended, ...role.retired]
+      .filter((series) => series.endedMs + role.validitySeconds * 1000 > nowMs)
+      .slice(0, maxRetiredSeries)
+    return { ...state, role: { ...role, anchorMs: nowMs, generation: role.generation + 1, retired } }
+  }
 
 /** Only spot instances are reclaimed, so scheduling one makes the instance a spot instance. */
 export const scheduleSpot =

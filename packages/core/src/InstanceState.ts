@@ -9,6 +9,16 @@ export interface RoleState extends RamRole {
   readonly anchorMs: number
   /** Bumped by every forced rotation, so a new series yields new keys. */
   readonly generation: number
+  /** Series ended by forced rotations whose keys have not all expired yet, newest first (real STS keys stay valid
+   * until their Expiration, rotation or not). */
+  readonly retired: ReadonlyArray<RetiredSeries>
+}
+
+/** A credential series a forced rotation ended at `endedMs`: its credentials from up to then stay valid to expiry. */
+export interface RetiredSeries {
+  readonly generation: number
+  readonly anchorMs: number
+  readonly endedMs: number
 }
 
 /** A scheduled system event (maintenance/active-system-events), shaped like ECS DescribeInstancesFullStatus. */

@@ -90,17 +90,32 @@ const securityToken = (block: Block): string => {
 export const credentialsAt = (series: CredentialSeries, now: number): RamCredential =>
   credentialAt(series, credentialIndexAt(series.role, now))
 
-/** Every credential valid at `now` (LastUpdated ≤ now < Expiration), newest first: two during an overlap. */
-export const validCredentialsAt = (series: CredentialSeries, now: number): ReadonlyArray<RamCredential> => {
+/** Credentials of one series handed out no later than `until`, valid at `now`, newest first. */
+const validInSeries = (series: CredentialSeries, now: number, until: number): Array<RamCredential> => {
   const valid: Array<RamCredential> = []
   const { role } = series
-  for (let index = credentialIndexAt(role, now); index >= 0; index--) {
+  for (let index = credentialIndexAt(role, Math.min(now, until)); index >= 0; index--) {
     const lastUpdatedMs = lastUpdatedOf(role, index)
     if (lastUpdatedMs + role.validitySeconds * 1000 <= now) break
-    if (lastUpdatedMs <= now) valid.push(credentialAt(series, index))
+    if (lastUpdatedMs <= now && lastUpdatedMs <= until) valid.push(credentialAt(series, index))
   }
   return valid
 }
+
+/**
+ * Every credential valid at `now` (LastUpdated ≤ now < Expiration), newest first: two during an overlap, and after
+ * a forced rotation also the earlier series' keys until they expire, as STS keys do.
+ */
+export const validCredentialsAt = (series: CredentialSeries, now: number): ReadonlyArray<RamCredential> => [
+  ...validInSeries(series, now, Number.POSITIVE_INFINITY),
+  ...series.role.retired.flatMap((r) =>
+    validInSeries(
+      { ...series, role: { ...series.role, generation: r.generation, anchorMs: r.anchorMs, retired: [] } },
+      now,
+      r.endedMs
+    )
+  )
+]
 
 export const isCredentialValid = (accessKeyId: string, series: CredentialSeries, now: number): boolean =>
   validCredentialsAt(series, now).some((credential) => credential.accessKeyId === accessKeyId)

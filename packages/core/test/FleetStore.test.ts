@@ -84,7 +84,8 @@ describe("FleetStore lookups", () => {
             validitySeconds: 21_600,
             overlapSeconds: 1_800,
             anchorMs: 90 * 60_000,
-            generation: 0
+            generation: 0,
+            retired: []
           })
           assert.isNull((yield* store.get("i-db")).role)
         })
@@ -306,7 +307,8 @@ describe("FleetStore roles, spot and events", () => {
           validitySeconds: 3600,
           overlapSeconds: 600,
           anchorMs: 600_000,
-          generation: 0
+          generation: 0,
+          retired: []
         })
         assert.deepStrictEqual(state.instance.ramRole, { name: "DbRole", validitySeconds: 3600, overlapSeconds: 600 })
         const bad = yield* Effect.flip(store.attachRole("i-db", "no spaces allowed"))
@@ -324,7 +326,25 @@ describe("FleetStore roles, spot and events", () => {
         const rotated = yield* store.rotateRole("i-web")
         assert.strictEqual(rotated.role?.anchorMs, 3_600_000)
         assert.strictEqual(rotated.role?.generation, 1)
-        assert.strictEqual((yield* store.rotateRole("i-web")).role?.generation, 2)
+        assert.deepStrictEqual(rotated.role?.retired, [{ generation: 0, anchorMs: 0, endedMs: 3_600_000 }])
+        yield* TestClock.adjust("1 hour")
+        const again = yield* store.rotateRole("i-web")
+        assert.strictEqual(again.role?.generation, 2)
+        assert.deepStrictEqual(
+          again.role?.retired.map((r) => [r.generation, r.endedMs]),
+          [
+            [1, 7_200_000],
+            [0, 3_600_000]
+          ]
+        )
+        // Once a retired series' last key has expired (one validity after the rotation), it is forgotten: at 7.5 h
+        // generation 0 (ended at 1 h) is gone, generation 1 (ended at 2 h) still has a key until 8 h.
+        yield* TestClock.adjust("330 minutes")
+        const later = yield* store.rotateRole("i-web")
+        assert.deepStrictEqual(
+          later.role?.retired.map((r) => r.generation),
+          [2, 1]
+        )
         const none = yield* Effect.flip(store.rotateRole("i-db"))
         assert.strictEqual(none._tag, "RoleNotAttached")
         assert.strictEqual(none._tag === "RoleNotAttached" && none.instanceId, "i-db")

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
+import { rotateRole } from "../src/FleetStoreState.ts"
 import type { RoleState } from "../src/InstanceState.ts"
 import {
   type CredentialSeries,
@@ -12,7 +13,7 @@ import {
   renderCredentials,
   validCredentialsAt
 } from "../src/RamCredentials.ts"
-import { secret } from "./fixtures.ts"
+import { secret, stateOf, withRole } from "./fixtures.ts"
 
 const ANCHOR = Date.UTC(2026, 3, 10, 18, 9, 23)
 const HOUR = 3600_000
@@ -21,7 +22,8 @@ const role: RoleState = {
   validitySeconds: 21600,
   overlapSeconds: 1800,
   anchorMs: ANCHOR,
-  generation: 0
+  generation: 0,
+  retired: []
 }
 const series: CredentialSeries = { role, instanceId: "i-bp13znx0m0me8cquu9k1", secret }
 const EXPIRATION_0 = ANCHOR + 6 * HOUR
@@ -125,16 +127,27 @@ describe("RamCredentials", () => {
     assert.strictEqual(served.lastUpdatedMs, ANCHOR + 10 * 5.5 * HOUR)
   })
 
-  it("a forced rotation (generation + 1, new anchor) yields new keys and retires the old series", () => {
+  it("a forced rotation yields new keys; the old series' keys stay valid until their own expiration", () => {
     const now = ANCHOR + 2 * HOUR
     const before = credentialsAt(series, now)
-    const rotated: CredentialSeries = { ...series, role: { ...role, anchorMs: now, generation: 1 } }
+    const rotated: CredentialSeries = { ...series, role: rotateRole(role, now)(stateOf(withRole)).role! }
     const after = credentialsAt(rotated, now)
     assert.strictEqual(after.index, 0)
     assert.strictEqual(after.lastUpdatedMs, now)
     assert.notStrictEqual(after.accessKeyId, before.accessKeyId)
     assert.notStrictEqual(after.accessKeySecret, before.accessKeySecret)
-    assert.isFalse(isCredentialValid(before.accessKeyId, rotated, now))
-    assert.isTrue(isCredentialValid(after.accessKeyId, rotated, now))
+    assert.deepStrictEqual(
+      validCredentialsAt(rotated, now).map((c) => c.accessKeyId),
+      [after.accessKeyId, before.accessKeyId]
+    )
+    // The old series hands out nothing new: at its next scheduled step only its last key is listed.
+    const nextStep = ANCHOR + 5.5 * HOUR
+    assert.deepStrictEqual(
+      validCredentialsAt(rotated, nextStep).map((c) => c.accessKeyId),
+      [after.accessKeyId, before.accessKeyId]
+    )
+    assert.isTrue(isCredentialValid(before.accessKeyId, rotated, before.expirationMs - 1))
+    assert.isFalse(isCredentialValid(before.accessKeyId, rotated, before.expirationMs))
+    assert.isTrue(isCredentialValid(after.accessKeyId, rotated, before.expirationMs))
   })
 })

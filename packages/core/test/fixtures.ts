@@ -143,7 +143,7 @@ export const stateOf = (instance: Instance, patch: Partial<Omit<InstanceState, "
 
 /** An attached role whose credential series starts at `anchorMs`. */
 export const roleState = (instance: Instance, anchorMs: number, generation = 0): InstanceState =>
-  stateOf(instance, { role: { ...instance.ramRole!, anchorMs, generation } })
+  stateOf(instance, { role: { ...instance.ramRole!, anchorMs, generation, retired: [] } })
 
 export const secret = new TextEncoder().encode("test-credential-secret")
 
