@@ -75,8 +75,11 @@ export interface Served {
 
 /** `aliyun-imds serve …` as a subprocess, resolved once it printed its URLs. */
 export const serveCli = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}): Promise<Served> =>
+  served(spawnCli(["serve", ...args], env))
+
+/** A `serve` process however it was started, resolved once it printed its URLs (killed if it does not in 15 s). */
+export const served = (child: ChildProcess): Promise<Served> =>
   new Promise((resolve, reject) => {
-    const child = spawnCli(["serve", ...args], env)
     let stdout = ""
     let stderr = ""
     child.stdout?.setEncoding("utf8").on("data", (c: string) => (stdout += c))
