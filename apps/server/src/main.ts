@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util"
 import { type LogLevel, logLevels } from "./Log.ts"
 import type { ServerOptions } from "./ServerOptions.ts"
+import { serveUntilSignalled } from "./serveProcess.ts"
 import { startServer } from "./startServer.ts"
 
 const usage = `usage: main [--host H] [--port N] [--admin-host H] [--admin-port N] [--admin-token T] [--config FILE]
@@ -61,14 +62,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
     process.exit(2)
   }
   try {
-    const server = await startServer(options)
-    process.stdout.write(
-      `aliyun-imds (${server.runtime}) serving instance ${server.defaultInstanceId}\n` +
-        `  metadata: ${server.dataUrl}\n  admin:    ${server.adminUrl}\n`
-    )
-    const shutdown = () => void server.stop().then(() => process.exit(0))
-    process.once("SIGINT", shutdown)
-    process.once("SIGTERM", shutdown)
+    serveUntilSignalled(await startServer(options))
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`)
     process.exit(1)
