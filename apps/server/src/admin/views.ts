@@ -1,6 +1,7 @@
 // JSON views of live instance state shared by several admin routes (role, credentials, events, metadata options),
 // each with the Schema the OpenAPI document and a typed client read. Times are ISO 8601 in UTC.
 import {
+  anyInstance,
   type FleetStoreApi,
   type InstanceState,
   type RamCredential,
@@ -18,6 +19,14 @@ export const instanceIdOf = (fleet: FleetStoreApi, id: string): Effect.Effect<st
   id === defaultAlias ? Effect.map(fleet.config, (c) => c.defaultInstanceId) : Effect.succeed(id)
 
 export const stateOf = (fleet: FleetStoreApi, id: string) => Effect.flatMap(instanceIdOf(fleet, id), fleet.get)
+
+/** The id of an instance that must exist (named by id or `default`); InstanceNotFound otherwise. */
+export const existingInstanceId = (fleet: FleetStoreApi, id: string) =>
+  Effect.map(stateOf(fleet, id), (s) => s.instance.instanceId)
+
+/** A throttle or fault rule's target: every instance (`*`, also when absent) or one that exists. */
+export const ruleTarget = (fleet: FleetStoreApi, target: string | undefined) =>
+  target === undefined || target === anyInstance ? Effect.succeed(anyInstance) : existingInstanceId(fleet, target)
 
 export const MetadataOptionsView = Schema.Struct({
   InstanceId: Schema.String,

@@ -4,7 +4,7 @@ import { tokenRefusalReasons } from "@aliyun-imds/core"
 import { Effect, Schema } from "effect"
 import type { AdminDeps } from "../AdminDeps.ts"
 import { type AdminRoute, jsonRoute } from "../Route.ts"
-import { stateOf } from "../views.ts"
+import { existingInstanceId } from "../views.ts"
 
 const count = Schema.Finite
 
@@ -43,9 +43,7 @@ const tag = "Observability"
 
 export const counterRoutes = ({ services: { fleet, counters } }: AdminDeps): ReadonlyArray<AdminRoute> => {
   const idOf = (instance: string | undefined) =>
-    instance === undefined
-      ? Effect.succeed(undefined)
-      : Effect.map(stateOf(fleet, instance), (s) => s.instance.instanceId)
+    instance === undefined ? Effect.succeed(undefined) : existingInstanceId(fleet, instance)
   return [
     jsonRoute({
       method: "GET",

@@ -5,7 +5,7 @@ import type { AdminDeps } from "../AdminDeps.ts"
 import { InvalidParameter, MissingParameter } from "../errors.ts"
 import { type AdminRoute, jsonRoute } from "../Route.ts"
 import { DurationInput, durationMs, InstantInput, instantMs, isoTime } from "../time.ts"
-import { EventView, eventView, stateOf } from "../views.ts"
+import { EventView, eventView, existingInstanceId, stateOf } from "../views.ts"
 
 export const ScheduleSpotRequest = Schema.Struct({
   at: Schema.optionalKey(InstantInput),
@@ -46,7 +46,7 @@ const when = (
 const tag = "Events"
 
 export const eventRoutes = ({ services: { fleet, clock } }: AdminDeps): ReadonlyArray<AdminRoute> => {
-  const onInstance = (id: string) => Effect.map(stateOf(fleet, id), (s) => s.instance.instanceId)
+  const onInstance = (id: string) => existingInstanceId(fleet, id)
   const spotStatus = (instanceId: string, ms: number | null) => ({
     instanceId,
     terminationTime: ms === null ? null : isoTime(ms)

@@ -5,7 +5,7 @@ import { Effect, Schema } from "effect"
 import type { AdminDeps } from "../AdminDeps.ts"
 import { FaultNotFound } from "../errors.ts"
 import { type AdminRoute, jsonRoute } from "../Route.ts"
-import { stateOf } from "../views.ts"
+import { ruleTarget } from "../views.ts"
 
 export const AddFaultRequest = FaultRuleInput.annotate({
   identifier: "FaultRuleInput",
@@ -35,8 +35,6 @@ export const faultRoutes = ({ services: { fleet, faults } }: AdminDeps): Readonl
       const rule = rules.find((r) => r.id === id)
       return rule === undefined ? Effect.fail(new FaultNotFound({ id })) : Effect.succeed<FaultRule>(rule)
     })
-  const instanceOf = (id: string | undefined) =>
-    id === undefined || id === "*" ? Effect.succeed("*") : Effect.map(stateOf(fleet, id), (s) => s.instance.instanceId)
   return [
     jsonRoute({
       method: "GET",
@@ -58,7 +56,7 @@ export const faultRoutes = ({ services: { fleet, faults } }: AdminDeps): Readonl
       errors: [404],
       response: FaultRuleResponse,
       handle: ({ body }) =>
-        Effect.flatMap(instanceOf(body.instanceId), (instanceId) =>
+        Effect.flatMap(ruleTarget(fleet, body.instanceId), (instanceId) =>
           Effect.map(faults.add({ ...body, instanceId }), (rule) => ({ rule }))
         )
     }),

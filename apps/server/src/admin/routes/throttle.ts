@@ -1,10 +1,9 @@
 // The metadata service's "access frequency limits" (spec §13): a token bucket per instance, set for one instance or
 // for every instance ("*"); a refused request is answered 429 by the metadata listener.
-import { anyInstance } from "@aliyun-imds/core"
 import { Effect, Schema } from "effect"
 import type { AdminDeps } from "../AdminDeps.ts"
 import { type AdminRoute, jsonRoute } from "../Route.ts"
-import { stateOf } from "../views.ts"
+import { ruleTarget } from "../views.ts"
 
 const Target = Schema.String.annotate({ description: 'An instance id, "default", or "*" for every instance.' })
 
@@ -31,10 +30,6 @@ export const throttleRoutes = ({ services: { fleet, throttle } }: AdminDeps): Re
     rules: Object.entries(r).map(([target, rule]) => ({ target, ...rule }))
   }))
   /** `*` stays `*`; anything else must name an existing instance (or `default`). */
-  const targetOf = (target: string | undefined) =>
-    target === undefined || target === anyInstance
-      ? Effect.succeed(anyInstance)
-      : Effect.map(stateOf(fleet, target), (s) => s.instance.instanceId)
   return [
     jsonRoute({
       method: "GET",
@@ -55,7 +50,7 @@ export const throttleRoutes = ({ services: { fleet, throttle } }: AdminDeps): Re
       errors: [404],
       response: ThrottleRules,
       handle: ({ body }) =>
-        Effect.flatMap(targetOf(body.target), (target) =>
+        Effect.flatMap(ruleTarget(fleet, body.target), (target) =>
           Effect.andThen(throttle.set(target, { ratePerSecond: body.ratePerSecond, burst: body.burst }), rules)
         )
     }),
@@ -71,7 +66,7 @@ export const throttleRoutes = ({ services: { fleet, throttle } }: AdminDeps): Re
       handle: ({ query }) =>
         query.target === undefined
           ? Effect.andThen(throttle.clear(), rules)
-          : Effect.flatMap(targetOf(query.target), (target) => Effect.andThen(throttle.clear(target), rules))
+          : Effect.flatMap(ruleTarget(fleet, query.target), (target) => Effect.andThen(throttle.clear(target), rules))
     })
   ]
 }
