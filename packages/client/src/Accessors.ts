@@ -1,10 +1,12 @@
 // Typed accessors for the single-value items of spec §3–§8: instance facts, addresses, DNS/NTP lists, user and
 // vendor data as bytes, spot termination, system events, `meta-data/all` and the identity document and signature.
-import { verifyPkcs7 } from "@aliyun-imds/core/Pkcs7"
+import { verifyPkcs7 } from "@aliyun-imds/core/Identity"
 import { Effect, Option, Schema } from "effect"
 import {
+  BooleanText,
   type IdentityDocument,
   IdentityDocumentJson,
+  IntegerText,
   isNoEvents,
   type MetaDataTree,
   MetaDataTreeJson,
@@ -22,6 +24,16 @@ export interface IdentityVerification {
   readonly content: string
   /** The content decoded, or null when it is not an identity document. */
   readonly document: IdentityDocument | null
+}
+
+export interface MarketPlace {
+  readonly productCode: string
+  readonly chargeType: string
+}
+
+export interface WsusServer {
+  readonly wuServer: string
+  readonly wuStatusServer: string
 }
 
 export interface MetadataAccessors {
@@ -45,6 +57,20 @@ export interface MetadataAccessors {
   readonly vpcCidrBlock: Read<string>
   readonly vswitchId: Read<string>
   readonly vswitchCidrBlock: Read<string>
+  /** `instance/max-netbw-egress`: the instance type's maximum outbound internal bandwidth, Kbit/s. */
+  readonly maxNetbwEgress: Read<number>
+  /** `instance/max-netbw-ingress`, Kbit/s. */
+  readonly maxNetbwIngress: Read<number>
+  /** `image/market-place/*`; None unless the image comes from Alibaba Cloud Marketplace. */
+  readonly marketPlace: Read<Option.Option<MarketPlace>>
+  /** `hibernation/configured`; None where the service does not list it. */
+  readonly hibernationConfigured: Read<Option.Option<boolean>>
+  /** `launch-index`; None where the service does not list it. */
+  readonly launchIndex: Read<Option.Option<number>>
+  /** Windows only: `kms-server`. */
+  readonly kmsServer: Read<Option.Option<string>>
+  /** Windows only: `wsus-server/wu-server` and `wsus-server/wu-status-server`. */
+  readonly wsusServer: Read<Option.Option<WsusServer>>
   /** `dns-conf/nameservers` (CRLF-separated on the wire); empty when absent. */
   readonly dnsNameservers: Read<ReadonlyArray<string>>
   readonly ntpServers: Read<ReadonlyArray<string>>
@@ -71,6 +97,15 @@ export const makeAccessors = (read: Reader): MetadataAccessors => {
   const lines = (path: string) =>
     Effect.map(read.optional(leaf(path)), (text) => Option.match(text, { onNone: () => [], onSome: splitLines }))
   const bytes = (path: string) => read.optional(Effect.map(read.request(path), (r) => r.body))
+
+  /** Two leaves of one optional directory: None when the first is absent (404). */
+  const pair = <A>(first: string, second: string, make: (a: string, b: string) => A): Read<Option.Option<A>> =>
+    Effect.flatMap(read.optional(leaf(first)), (a) =>
+      Option.match(a, {
+        onNone: () => Effect.succeed(Option.none<A>()),
+        onSome: (a) => Effect.map(leaf(second), (b) => Option.some(make(a, b)))
+      })
+    )
 
   const spotTerminationTime = read.optional(read.decode("meta-data/instance/spot/termination-time", UtcTimestamp))
 
@@ -118,6 +153,23 @@ export const makeAccessors = (read: Reader): MetadataAccessors => {
     vpcCidrBlock: leaf("vpc-cidr-block"),
     vswitchId: leaf("vswitch-id"),
     vswitchCidrBlock: leaf("vswitch-cidr-block"),
+    maxNetbwEgress: read.decode("meta-data/instance/max-netbw-egress", IntegerText),
+    maxNetbwIngress: read.decode("meta-data/instance/max-netbw-ingress", IntegerText),
+    marketPlace: pair(
+      "image/market-place/product-code",
+      "image/market-place/charge-type",
+      (productCode, chargeType) => ({
+        productCode,
+        chargeType
+      })
+    ),
+    hibernationConfigured: read.optional(read.decode("meta-data/hibernation/configured", BooleanText)),
+    launchIndex: read.optional(read.decode("meta-data/launch-index", IntegerText)),
+    kmsServer: read.optional(leaf("kms-server")),
+    wsusServer: pair("wsus-server/wu-server", "wsus-server/wu-status-server", (wuServer, wuStatusServer) => ({
+      wuServer,
+      wuStatusServer
+    })),
     dnsNameservers: lines("dns-conf/nameservers"),
     ntpServers: lines("ntp-conf/ntp-servers"),
     userData: bytes("user-data"),

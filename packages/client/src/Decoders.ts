@@ -38,6 +38,19 @@ export const UtcTimestamp = Schema.String.check(
   Schema.isPattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/)
 ).pipe(Schema.decodeTo(Schema.Date, SchemaTransformation.dateFromString))
 
+/** A non-negative integer leaf (`instance/max-netbw-egress`, Kbit/s; `launch-index`). */
+export const IntegerText = Schema.String.check(Schema.isPattern(/^\d{1,15}$/)).pipe(
+  Schema.decodeTo(Schema.Number, SchemaTransformation.transform({ decode: Number, encode: String }))
+)
+
+/** `true` / `false` (`hibernation/configured`). */
+export const BooleanText = Schema.Literals(["true", "false"]).pipe(
+  Schema.decodeTo(
+    Schema.Boolean,
+    SchemaTransformation.transform({ decode: (text) => text === "true", encode: (b) => (b ? "true" : "false") })
+  )
+)
+
 /** `dynamic/instance-identity/document`: compact JSON with kebab-case keys (spec §7.1). */
 export const IdentityDocument = Schema.Struct({
   zoneId: Schema.String,

@@ -2,7 +2,7 @@
 // typed errors are thrown as they are, and an AbortSignal per call interrupts the work (fetch, retries, backoff).
 import { Cause, ConfigProvider, Effect, Exit, Option } from "effect"
 import { FetchHttpClient } from "effect/http"
-import type { IdentityVerification } from "./Accessors.ts"
+import type { IdentityVerification, MarketPlace, WsusServer } from "./Accessors.ts"
 import { type ImdsClientOptions, loadOptions } from "./Config.ts"
 import type { AlibabaCloudCredentialsProvider, CredentialsProviderOptions } from "./CredentialsProvider.ts"
 import type { IdentityDocument, ListingEntry, MetaDataTree, RamCredentials, SystemEvent } from "./Decoders.ts"
@@ -61,6 +61,13 @@ export interface ImdsPromiseClient {
   vpcCidrBlock: Call<string>
   vswitchId: Call<string>
   vswitchCidrBlock: Call<string>
+  maxNetbwEgress: Call<number>
+  maxNetbwIngress: Call<number>
+  marketPlace: Call<MarketPlace | null>
+  hibernationConfigured: Call<boolean | null>
+  launchIndex: Call<number | null>
+  kmsServer: Call<string | null>
+  wsusServer: Call<WsusServer | null>
   dnsNameservers: Call<ReadonlyArray<string>>
   ntpServers: Call<ReadonlyArray<string>>
   userData: Call<Uint8Array | null>
@@ -160,6 +167,13 @@ export const createImdsClient = (options: PromiseClientOptions = {}): ImdsPromis
     vpcCidrBlock: call(api.vpcCidrBlock),
     vswitchId: call(api.vswitchId),
     vswitchCidrBlock: call(api.vswitchCidrBlock),
+    maxNetbwEgress: call(api.maxNetbwEgress),
+    maxNetbwIngress: call(api.maxNetbwIngress),
+    marketPlace: nullable(api.marketPlace),
+    hibernationConfigured: nullable(api.hibernationConfigured),
+    launchIndex: nullable(api.launchIndex),
+    kmsServer: nullable(api.kmsServer),
+    wsusServer: nullable(api.wsusServer),
     dnsNameservers: call(api.dnsNameservers),
     ntpServers: call(api.ntpServers),
     userData: nullable(api.userData),

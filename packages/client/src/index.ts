@@ -1,6 +1,6 @@
 // @aliyun-imds/client: an SDK for Alibaba Cloud ECS instance metadata (IMDS), hardened-mode first. Two APIs over one
 // implementation: the Effect service `ImdsClient` and the Promise facade `createImdsClient`.
-export type { IdentityVerification, MetadataAccessors } from "./Accessors.ts"
+export type { IdentityVerification, MarketPlace, MetadataAccessors, WsusServer } from "./Accessors.ts"
 export {
   defaultEndpoint,
   type ImdsClientOptions,

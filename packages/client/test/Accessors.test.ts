@@ -17,6 +17,10 @@ const richFleet = (httpTokens: HttpTokens): FleetConfig => {
     publicIpv4: "47.95.10.20",
     eipv4: "47.95.10.21",
     vendorData: "#cloud-config\nruncmd: []",
+    marketPlace: { productCode: "cmjj012345", chargeType: "PrePaid" },
+    launchIndex: 0,
+    kmsServer: "kms.cloud.aliyuncs.com",
+    wsusServer: { wuServer: "http://update.cloud.aliyuncs.com", wuStatusServer: "http://update.cloud.aliyuncs.com" },
     tags: { env: "dev", "team:owner": "sre@example.com" },
     networkInterfaces: [
       {
@@ -44,7 +48,18 @@ const richFleet = (httpTokens: HttpTokens): FleetConfig => {
 const sparseFleet = (): FleetConfig => {
   const fleet = defaultFleet()
   const base = fleet.instances[0]!
-  const instance: Instance = { ...base, ramRole: null, publicKeys: [], disks: [], userData: null, publicIpv4: null }
+  const instance: Instance = {
+    ...base,
+    ramRole: null,
+    publicKeys: [],
+    disks: [],
+    userData: null,
+    publicIpv4: null,
+    marketPlace: null,
+    launchIndex: null,
+    kmsServer: null,
+    wsusServer: null
+  }
   return { ...fleet, instances: [instance] }
 }
 
@@ -85,6 +100,19 @@ describe.each(["optional", "required"] as const)("accessors with HttpTokens=%s",
       assert.strictEqual(text(raw.body), expected, `raw ${path}`)
     }
     assert.strictEqual(client.lastMode, "token")
+  })
+
+  it("bandwidth, marketplace, hibernation, launch index and the Windows servers decode from their leaves", async () => {
+    const m = model()
+    assert.strictEqual(await client.maxNetbwEgress(), m.maxNetbwEgress)
+    assert.strictEqual(await client.maxNetbwIngress(), m.maxNetbwIngress)
+    const egress = await rawGet(server(), "/latest/meta-data/instance/max-netbw-egress")
+    assert.strictEqual(text(egress.body), String(m.maxNetbwEgress))
+    assert.deepStrictEqual(await client.marketPlace(), { productCode: "cmjj012345", chargeType: "PrePaid" })
+    assert.strictEqual(await client.hibernationConfigured(), m.hibernationConfigured)
+    assert.strictEqual(await client.launchIndex(), 0)
+    assert.strictEqual(await client.kmsServer(), "kms.cloud.aliyuncs.com")
+    assert.deepStrictEqual(await client.wsusServer(), m.wsusServer)
   })
 
   it("CRLF lists are split and raw get() keeps the exact bytes", async () => {
@@ -222,6 +250,10 @@ describe("items absent on a sparse instance", () => {
     assert.deepStrictEqual(await client.disks(), [])
     assert.deepStrictEqual(await client.publicKeys(), [])
     assert.deepStrictEqual(await client.tags(), {})
+    assert.isNull(await client.marketPlace())
+    assert.isNull(await client.launchIndex())
+    assert.isNull(await client.kmsServer())
+    assert.isNull(await client.wsusServer())
     const error = await client.ramCredentials().catch((e: unknown) => e)
     assert.strictEqual((error as { _tag: string })._tag, "NotFound")
     assert.include((error as Error).message, "no RAM role is attached")

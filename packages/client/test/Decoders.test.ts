@@ -1,6 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Schema } from "effect"
+import { Option, Schema } from "effect"
 import {
+  BooleanText,
+  IntegerText,
   isNoEvents,
   isRoleName,
   JsonStringArray,
@@ -30,6 +32,15 @@ describe("list formats", () => {
     assert.deepStrictEqual(splitLines("100.100.2.136\r\n100.100.2.138"), ["100.100.2.136", "100.100.2.138"])
     assert.deepStrictEqual(splitLines("a\nb\n"), ["a", "b"])
     assert.deepStrictEqual(splitLines(""), [])
+  })
+
+  it("reads integer and boolean leaves exactly, refusing anything else", () => {
+    const integer = Schema.decodeUnknownOption(IntegerText)
+    assert.deepStrictEqual([integer("1228800"), integer("0")].map(Option.getOrNull), [1228800, 0])
+    for (const bad of ["12.5", "-1", "abc", "", " 1", "1e3"]) assert.isTrue(Option.isNone(integer(bad)), bad)
+    const boolean = Schema.decodeUnknownOption(BooleanText)
+    assert.deepStrictEqual([boolean("true"), boolean("false")].map(Option.getOrNull), [true, false])
+    for (const bad of ["True", "1", "yes", ""]) assert.isTrue(Option.isNone(boolean(bad)), bad)
   })
 
   it("decodes unquoted bracket lists and JSON arrays", () => {
