@@ -29,7 +29,6 @@ export const throttleRoutes = ({ services: { fleet, throttle } }: AdminDeps): Re
   const rules = Effect.map(throttle.rules, (r) => ({
     rules: Object.entries(r).map(([target, rule]) => ({ target, ...rule }))
   }))
-  /** `*` stays `*`; anything else must name an existing instance (or `default`). */
   return [
     jsonRoute({
       method: "GET",
