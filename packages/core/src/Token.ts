@@ -11,15 +11,17 @@ import {
   macBytes,
   maxInstanceIdBytes,
   maxTtlSeconds,
+  type NonceSource,
   overheadBytes,
   type ParsedToken,
   parseToken,
+  randomNonce,
   tokenInstanceId
 } from "./TokenCodec.ts"
 import { TokenMac } from "./TokenMac.ts"
 
 // The TTL header is part of the token's wire contract; it is parsed next to the token layout.
-export { maxTtlSeconds, minTtlSeconds, parseTtl, parseTtlSync } from "./TokenCodec.ts"
+export { maxTtlSeconds, minTtlSeconds, type NonceSource, parseTtl, parseTtlSync } from "./TokenCodec.ts"
 
 export interface IssuedToken {
   readonly token: string
@@ -40,6 +42,8 @@ export interface TokenOptions {
   readonly rotationGraceSeconds?: number
   /** Verified tokens remembered so repeat requests skip the HMAC. Default 10 000; 0 disables the cache. */
   readonly cacheCapacity?: number
+  /** Where each token's nonce comes from. Default: the CSPRNG. A fixed source is for known-answer tests only. */
+  readonly nonce?: NonceSource
 }
 
 interface SigningKey {
@@ -64,6 +68,7 @@ const nonNegative = (name: string, value: number, integer: boolean): number => {
 export class TokenSigner {
   private readonly secret: Uint8Array
   private readonly graceMs: number
+  private readonly nonce: NonceSource
   private readonly keys = new Map<number, SigningKey>()
   private readonly cache: VerifiedTokenCache
   private readonly macOut = new Uint8Array(macBytes)
@@ -77,12 +82,13 @@ export class TokenSigner {
     if (this.secret.length === 0) throw new RangeError("token secret must not be empty")
     this.graceMs = nonNegative("rotationGraceSeconds", options.rotationGraceSeconds ?? maxTtlSeconds, false) * 1000
     this.cache = new VerifiedTokenCache(nonNegative("cacheCapacity", options.cacheCapacity ?? 10_000, true))
+    this.nonce = options.nonce ?? randomNonce
     this.current = this.addKey()
   }
 
   issueSync(instanceId: string, ttlSeconds: number, now: number): IssuedToken {
     const expiresAt = now + ttlSeconds * 1000
-    const length = layoutTokenInto(this.layout, this.current.id, instanceId, now, expiresAt)
+    const length = layoutTokenInto(this.layout, this.current.id, instanceId, now, expiresAt, this.nonce)
     this.current.mac.macInto(this.layout, length - macBytes, this.layout, length - macBytes)
     return { token: encodeBase64Url(this.layout, length), issuedAt: Math.floor(now), expiresAt: Math.floor(expiresAt) }
   }

@@ -78,7 +78,10 @@ const readI64 = (b: Uint8Array, o: number): number => (readU32(b, o) | 0) * two3
 const randomPool = new Uint8Array(65_536)
 let randomAt = randomPool.length
 
-const fillNonce = (into: Uint8Array, at: number): void => {
+/** Writes `nonceBytes` bytes of nonce at `into[at]`. */
+export type NonceSource = (into: Uint8Array, at: number) => void
+
+export const randomNonce: NonceSource = (into, at) => {
   if (randomAt + nonceBytes > randomPool.length) {
     globalThis.crypto.getRandomValues(randomPool)
     randomAt = 0
@@ -114,7 +117,8 @@ export const layoutTokenInto = (
   keyId: number,
   instanceId: string,
   issuedAt: number,
-  expiresAt: number
+  expiresAt: number,
+  nonce: NonceSource = randomNonce
 ): number => {
   const id = idBytes(instanceId)
   if (id.length > maxInstanceIdBytes) throw new RangeError(`instance id longer than ${maxInstanceIdBytes} bytes`)
@@ -125,7 +129,7 @@ export const layoutTokenInto = (
   const timesAt = idOffset + id.length
   writeI64(bytes, timesAt, Math.floor(issuedAt))
   writeI64(bytes, timesAt + 8, Math.floor(expiresAt))
-  fillNonce(bytes, timesAt + 16)
+  nonce(bytes, timesAt + 16)
   return overheadBytes + id.length
 }
 
