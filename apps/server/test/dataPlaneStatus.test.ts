@@ -182,6 +182,7 @@ describe.each<HttpTokensMode>(["optional", "required"])("status codes with HttpT
         ["PUT valid TTL", () => putToken(h, "60")],
         ["PUT bad TTL", () => putToken(h, "abc")],
         ["PUT proxied", () => putToken(h, "60", { "X-Forwarded-For": "10.0.0.1" })],
+        ["PUT versioned token path", () => putToken(h, "60", {}, undefined, "/2016-01-01/api/token")],
         ["GET token path", () => h.request(tokenPath)],
         ["GET token-less", () => read(h, instanceIdPath)],
         ["GET valid token", () => read(h, instanceIdPath, token)],

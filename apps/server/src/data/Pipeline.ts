@@ -161,7 +161,9 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
     }
     if (terminal?.type === "blackhole") return holdThenDrop(call, behaviour.blackholeMaxMs, "Fault:blackhole")
     if (terminal?.type === "reset") return done(call, dropConnection, call.mode, "Fault:reset")
-    if (call.target.kind === "versioned-token" && call.method === "PUT") {
+    // A disabled endpoint refuses every path with 403, the versioned token path included (decided in `answer`).
+    const enabled = call.state.instance.metadataOptions.HttpEndpoint === "enabled"
+    if (enabled && call.target.kind === "versioned-token" && call.method === "PUT") {
       counters.recordUnsafe(call.instanceId, CounterEvents.otherError)
       return done(call, statusReply(behaviour.versionedTokenPut), call.mode, "VersionedTokenPath")
     }
