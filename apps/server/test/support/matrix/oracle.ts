@@ -1,0 +1,70 @@
+// The expected status of any data-plane request, written from the spec's status rules (spec §10, design.md "Status
+// codes") and nothing of the server's code: endpoint switch, then the token route, then the metadata route with its
+// method, token and HttpTokens checks, and only then whether the path exists. A path's existence must never show
+// before the access check: an unknown path read without a token in forced hardened mode is 403, not 404.
+
+export const methods = ["GET", "HEAD", "PUT", "POST", "DELETE"] as const
+export type Method = (typeof methods)[number]
+
+export const tokenKinds = ["none", "valid", "expired", "foreign", "tampered", "malformed", "forwarded"] as const
+/** What a request carries: no token, a token in some state, or no token but `X-Forwarded-For`. */
+export type TokenKind = (typeof tokenKinds)[number]
+
+export type HttpTokens = "optional" | "required"
+export type HttpEndpoint = "enabled" | "disabled"
+
+export interface PathClass {
+  readonly name: string
+  /** The request target exactly as a client sends it. */
+  readonly target: string
+  /** Whether the path names something for the matrix's instance (written by hand from the spec). */
+  readonly exists: boolean
+}
+
+export interface Cell {
+  readonly path: PathClass
+  readonly method: Method
+  readonly httpTokens: HttpTokens
+  readonly httpEndpoint: HttpEndpoint
+  readonly token: TokenKind
+}
+
+export interface Expected {
+  readonly status: number
+  /** The `Allow` header a 405 carries. */
+  readonly allow?: string
+  /** What a 200 is: a fresh token, or the rendered metadata. */
+  readonly body?: "token" | "metadata"
+}
+
+/** The path the service routes on: dot segments resolved as every HTTP stack does, query dropped. */
+export const routedPath = (target: string): string => new URL(`http://imds${target}`).pathname
+
+/** `/latest/api/token`, matched as the service matches static segments: any case, trailing slash tolerated. */
+const routeOf = (target: string): "token" | "versioned-token" | "metadata" => {
+  const path = routedPath(target)
+    .toLowerCase()
+    .replace(/(.)\/$/, "$1")
+  if (path === "/latest/api/token") return "token"
+  if (path === "/2016-01-01/api/token") return "versioned-token"
+  return "metadata"
+}
+
+const refusedTokens: ReadonlySet<TokenKind> = new Set(["expired", "foreign", "tampered", "malformed"])
+
+export const expectedOf = (cell: Cell): Expected => {
+  if (cell.httpEndpoint === "disabled") return { status: 403 }
+  const route = routeOf(cell.path.target)
+  if (route === "token") {
+    // The token PUT works in both HttpTokens modes; a proxied one is refused before anything else is read.
+    if (cell.method !== "PUT") return { status: 405, allow: "PUT" }
+    return cell.token === "forwarded" ? { status: 403 } : { status: 200, body: "token" }
+  }
+  // The versioned token path refuses PUTs (server default 404); any other method reads it as metadata.
+  if (route === "versioned-token" && cell.method === "PUT") return { status: 404 }
+  if (cell.method !== "GET" && cell.method !== "HEAD") return { status: 405, allow: "GET, HEAD" }
+  // A token that is sent is checked even when HttpTokens=optional would have served the read without one.
+  if (refusedTokens.has(cell.token)) return { status: 401 }
+  if (cell.token !== "valid" && cell.httpTokens === "required") return { status: 403 }
+  return cell.path.exists ? { status: 200, body: "metadata" } : { status: 404 }
+}
