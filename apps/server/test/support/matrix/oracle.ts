@@ -19,6 +19,8 @@ export interface PathClass {
   readonly target: string
   /** Whether the path names something for the matrix's instance (written by hand from the spec). */
   readonly exists: boolean
+  /** The TTL header the request carries: 21600 unless given, none when null. */
+  readonly ttl?: string | null
 }
 
 export interface Cell {
@@ -52,13 +54,21 @@ const routeOf = (target: string): "token" | "versioned-token" | "metadata" => {
 
 const refusedTokens: ReadonlySet<TokenKind> = new Set(["expired", "foreign", "tampered", "malformed"])
 
+/** The TTL header a token PUT sends (`undefined`: the default 21600). */
+export const ttlOf = (path: PathClass): string | null => (path.ttl === undefined ? "21600" : path.ttl)
+
+/** A TTL the token PUT accepts: whole seconds from 1 to 21600 (missing, 0, decimals, signs and exponents are 400). */
+const acceptedTtl = (ttl: string | null): boolean => ttl !== null && /^[0-9]+$/.test(ttl) && +ttl >= 1 && +ttl <= 21_600
+
 export const expectedOf = (cell: Cell): Expected => {
   if (cell.httpEndpoint === "disabled") return { status: 403 }
   const route = routeOf(cell.path.target)
   if (route === "token") {
-    // The token PUT works in both HttpTokens modes; a proxied one is refused before anything else is read.
+    // The token PUT works in both HttpTokens modes, whatever token header it carries; a proxied one is refused
+    // before its TTL is read.
     if (cell.method !== "PUT") return { status: 405, allow: "PUT" }
-    return cell.token === "forwarded" ? { status: 403 } : { status: 200, body: "token" }
+    if (cell.token === "forwarded") return { status: 403 }
+    return acceptedTtl(ttlOf(cell.path)) ? { status: 200, body: "token" } : { status: 400 }
   }
   // The versioned token path refuses PUTs (server default 404); any other method reads it as metadata.
   if (route === "versioned-token" && cell.method === "PUT") return { status: 404 }

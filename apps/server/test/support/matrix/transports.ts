@@ -1,5 +1,5 @@
 // Every way a request reaches the data plane, behind one interface: in-process `app.fetch`, the Node listener and
-// the Bun listener (a real process). The msw handlers (issue 14) join as one more entry of `transports`.
+// the Bun listener (a real process). The msw handlers (issue 14) join as one more `Way` in the test's `transports`.
 import http from "node:http"
 import { decodeFleet, type IdentityPem } from "@aliyun-imds/core"
 import { Effect } from "effect"
@@ -24,7 +24,6 @@ export interface Reply {
 }
 
 export interface Transport {
-  readonly name: string
   /** One request from instance A's or B's source address, the target sent exactly as given. */
   readonly send: (peer: Peer, method: string, target: string, headers: Record<string, string>) => Promise<Reply>
   /** An admin API call; fails unless it answers 2xx. */
@@ -35,6 +34,12 @@ export interface Transport {
 export interface Setup {
   readonly configPath: string
   readonly identity: IdentityPem
+}
+
+/** A way in, named for test titles and failure reports, started from the shared fleet file and identity. */
+export interface Way {
+  readonly name: string
+  readonly start: (setup: Setup) => Promise<Transport>
 }
 
 const addressOf = (peer: Peer) => (peer === "A" ? peerA : peerB)
@@ -59,7 +64,6 @@ export const inProcess = async (setup: Setup): Promise<InProcess> => {
   const source = { describe: "matrix", load: async () => fleet }
   const admin = makeAdminApp({ runtime, services, source, log, token: null, platformName: "test", dataUrl: () => "" })
   return {
-    name: "in-process app.fetch",
     services,
     runtime,
     send: async (peer, method, target, headers) => {
@@ -136,7 +140,6 @@ export const nodeListener = async (setup: Setup): Promise<Transport> => {
   const server = await startServer({ ...setup, logLevel: "silent" })
   const client = socketClient(server.dataUrl)
   return {
-    name: "Node listener",
     send: client.send,
     admin: adminOver(server.adminUrl),
     stop: async () => {
@@ -150,7 +153,6 @@ export const bunListener = async (setup: Setup): Promise<Transport> => {
   const server = await spawnServer("bun", { options: { ...setup, logLevel: "silent" } })
   const client = socketClient(server.dataUrl)
   return {
-    name: "Bun listener",
     send: client.send,
     admin: adminOver(server.adminUrl),
     stop: async () => {
