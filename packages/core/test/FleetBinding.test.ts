@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import { bindPeer, compileBinding } from "../src/FleetBinding.ts"
 import { defaultFleet } from "../src/FleetDefaults.ts"
 import type { Instance } from "../src/Instance.ts"
-import { cidrContains, formatIp, parseCidr, parseIp } from "../src/IpAddress.ts"
+import { cidrContains, cidrWithin, formatIp, isSingleAddress, parseCidr, parseIp } from "../src/IpAddress.ts"
 
 const base = defaultFleet("binding").instances[0]!
 const instance = (instanceId: string, sourceAddresses: ReadonlyArray<string>): Instance => ({
@@ -127,4 +127,105 @@ describe("FleetBinding", () => {
       assert.strictEqual(error.address, "192.0.2.1")
     })
   )
+})
+
+describe("IpAddress edge forms", () => {
+  const v6 = (text: string) => {
+    const ip = parseIp(text)
+    return ip === null ? null : formatIp(ip)
+  }
+
+  it("takes a dotted quad only as the last 32 bits of an IPv6 address, and only a valid one", () => {
+    assert.strictEqual(v6("1:2:3:4:5:6:7.8.9.10"), "1:2:3:4:5:6:708:90a")
+    assert.strictEqual(v6("0:0:0:0:0:ffff:1.2.3.4"), "1.2.3.4")
+    assert.strictEqual(v6("::1.2.3.4"), "::102:304")
+    for (const bad of ["::1.2.3.4:5", "1.2.3.4::", "::ffff:1.2.3", "::1.2.3.256", "::01.2.3.4"]) {
+      assert.isNull(parseIp(bad), bad)
+    }
+  })
+
+  it("takes one :: standing for at least one group, and exactly eight groups without it", () => {
+    assert.strictEqual(v6("1:2:3:4:5:6::8"), "1:2:3:4:5:6:0:8")
+    assert.strictEqual(v6("1::"), "1::")
+    for (const bad of [
+      "1::2::3",
+      "1:2:3:4::5:6:7:8::9",
+      "1:2:3:4:5:6:7:8::9::",
+      "1:2:3:4:5:6:7::8",
+      "1:2:3:4:5:6:7:8::",
+      "1:2:3:4:5:6:7",
+      "1:2:3:4:5:6:7:8:9"
+    ]) {
+      assert.isNull(parseIp(bad), bad)
+    }
+  })
+
+  it("prints the RFC 5952 form: the first longest run of two or more zero groups becomes ::", () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ["0:0:0:0:0:0:0:0", "::"],
+      ["1:0:0:1:0:0:0:1", "1:0:0:1::1"],
+      ["1:0:0:1:1:0:0:1", "1::1:1:0:0:1"],
+      ["1:0:1:1:1:1:1:1", "1:0:1:1:1:1:1:1"],
+      ["1:2:3:4:5:6:0:0", "1:2:3:4:5:6::"],
+      ["0:0:1:2:3:4:5:6", "::1:2:3:4:5:6"],
+      ["2001:DB8:0:0:0:0:0:1", "2001:db8::1"]
+    ]
+    for (const [text, canonical] of cases) assert.strictEqual(v6(text), canonical, text)
+  })
+
+  it("reads an IPv4-mapped block as the IPv4 block 96 bits shorter, and refuses prefixes outside the family", () => {
+    assert.deepStrictEqual(parseCidr("::ffff:10.0.0.0/104"), { family: 4, network: 0x0a000000, prefix: 8 })
+    assert.deepStrictEqual(parseCidr("::ffff:10.0.0.1"), { family: 4, network: 0x0a000001, prefix: 32 })
+    assert.deepStrictEqual(parseCidr("10.0.0.0/8"), { family: 4, network: 0x0a000000, prefix: 8 })
+    for (const bad of ["::ffff:10.0.0.0/95", "10.0.0.0/33", "::/129", "::ffff:10.0.0.0/129"]) {
+      assert.isNull(parseCidr(bad), bad)
+    }
+  })
+
+  it("knows when one block lies inside another", () => {
+    const within = (inner: string, outer: string) => cidrWithin(parseCidr(inner)!, parseCidr(outer)!)
+    assert.isTrue(within("10.1.0.0/16", "10.0.0.0/8"))
+    assert.isTrue(within("10.0.0.0/8", "10.0.0.0/8"))
+    assert.isTrue(within("10.1.2.3", "10.1.0.0/16"))
+    assert.isFalse(within("10.0.0.0/8", "10.1.0.0/16"))
+    assert.isFalse(within("10.0.0.0/8", "10.0.0.0/16"))
+    assert.isFalse(within("11.0.0.0/16", "10.0.0.0/8"))
+    assert.isTrue(within("fd00:1::/32", "fd00::/8"))
+    assert.isFalse(within("fd00::/8", "fd00:1::/32"))
+    assert.isFalse(within("10.0.0.0/8", "::/0"))
+    assert.isFalse(within("::a00:0/104", "10.0.0.0/8"))
+  })
+
+  it("calls /32 and /128 blocks single addresses, and nothing wider", () => {
+    for (const [text, single] of [
+      ["10.0.0.1", true],
+      ["10.0.0.0/31", false],
+      ["::1", true],
+      ["::/127", false]
+    ] as const) {
+      assert.strictEqual(isSingleAddress(parseCidr(text)!), single, text)
+    }
+  })
+})
+
+describe("binding edge cases", () => {
+  it("ignores a source address that does not parse and binds the instance's other addresses", () => {
+    const match = compileBinding({
+      unmatchedPeers: "refuse",
+      defaultInstanceId: "i-x",
+      instances: [instance("i-x", ["not-an-address", "10.0.0.0/33", "10.0.0.1"])]
+    })
+    assert.strictEqual(match("10.0.0.1"), "i-x")
+    assert.isNull(match("10.0.0.2"))
+  })
+
+  it("refuses unmatched peers when the default instance names no instance of the fleet", () => {
+    const match = compileBinding({
+      unmatchedPeers: "default",
+      defaultInstanceId: "i-gone",
+      instances: [instance("i-x", ["10.0.0.1"])]
+    })
+    assert.isNull(match("10.0.0.2"))
+    assert.strictEqual(match("10.0.0.1"), "i-x")
+  })
 })

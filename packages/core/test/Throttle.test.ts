@@ -64,6 +64,17 @@ describe("Throttle", () => {
     }).pipe(provide)
   )
 
+  it.effect("check at a given instant uses that instant, not the clock's", () =>
+    Effect.gen(function* () {
+      const throttle = yield* Throttle
+      yield* throttle.set("i-a", { ratePerSecond: 1, burst: 1 })
+      assert.isTrue((yield* throttle.check("i-a", 50_000)).allowed)
+      assert.deepStrictEqual(yield* throttle.check("i-a", 50_400), { allowed: false, retryAfterMs: 600 })
+      assert.isTrue((yield* throttle.check("i-a", 51_000)).allowed)
+      assert.deepStrictEqual(throttle.checkUnsafe("i-a", 51_250), { allowed: false, retryAfterMs: 750 })
+    }).pipe(provide)
+  )
+
   it.effect("an instance rule wins over the * fallback, and each instance has its own bucket", () =>
     Effect.gen(function* () {
       const throttle = yield* Throttle
@@ -133,6 +144,10 @@ describe("Throttle", () => {
       )
       const fractionalBurst = yield* Effect.flip(throttle.set("i-a", { ratePerSecond: 1, burst: 1.5 }))
       assert.deepStrictEqual([fractionalBurst.field, fractionalBurst.value], ["burst", 1.5])
+      for (const burst of [0, -1, Number.NaN]) {
+        const refused = yield* Effect.flip(throttle.set("i-a", { ratePerSecond: 1, burst }))
+        assert.deepStrictEqual([refused.field, refused.value], ["burst", burst])
+      }
       const nanRate = yield* Effect.flip(throttle.set("i-a", { ratePerSecond: Number.NaN, burst: 1 }))
       assert.strictEqual(nanRate.field, "ratePerSecond")
       assert.deepStrictEqual(yield* throttle.rules, {})

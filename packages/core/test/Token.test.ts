@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Result } from "effect"
 import { TestClock } from "effect/testing"
-import type { TokenError } from "../src/Errors.ts"
+import { type TokenError, TokenMalformed } from "../src/Errors.ts"
 import { parseTtl, parseTtlSync, TokenSigner, Tokens } from "../src/Token.ts"
 import { decodeBase64Url, encodeBase64Url, layoutToken, overheadBytes } from "../src/TokenCodec.ts"
 import { VirtualClock } from "../src/VirtualClock.ts"
@@ -245,6 +245,54 @@ describe("TokenSigner", () => {
     assert.throws(() => new TokenSigner({ secret: new Uint8Array(0) }), RangeError)
     assert.throws(() => new TokenSigner({ rotationGraceSeconds: -1 }), RangeError)
     assert.throws(() => new TokenSigner({ cacheCapacity: 1.5 }), RangeError)
+  })
+
+  it("names the option and the value it refuses", () => {
+    const cases: ReadonlyArray<readonly [() => unknown, string]> = [
+      [() => new TokenSigner({ secret: new Uint8Array(0) }), "token secret must not be empty"],
+      [
+        () => new TokenSigner({ rotationGraceSeconds: -1 }),
+        "rotationGraceSeconds must be a non-negative number, got -1"
+      ],
+      [
+        () => new TokenSigner({ rotationGraceSeconds: Number.POSITIVE_INFINITY }),
+        "rotationGraceSeconds must be a non-negative number, got Infinity"
+      ],
+      [() => new TokenSigner({ cacheCapacity: 1.5 }), "cacheCapacity must be a non-negative integer, got 1.5"],
+      [() => new TokenSigner({ cacheCapacity: Number.NaN }), "cacheCapacity must be a non-negative integer, got NaN"]
+    ]
+    for (const [build, message] of cases) assert.throws(build, RangeError, message)
+  })
+
+  it("takes a fractional grace window and no cache at all", () => {
+    const signer = new TokenSigner({ rotationGraceSeconds: 1.5, cacheCapacity: 0 })
+    const { token } = signer.issueSync(ecsId, 60, 0)
+    signer.rotateKeySync(0)
+    assert.isTrue(Result.isSuccess(signer.verifySync(token, ecsId, 1_499)))
+    assert.strictEqual(failureOf(signer.verifySync(token, ecsId, 1_500))._tag, "TokenBadMac")
+    assert.strictEqual(signer.cacheSize(), 0)
+  })
+
+  it("a rotated-out key still verifies a token it never saw before, during the grace window", () => {
+    const signer = new TokenSigner({ rotationGraceSeconds: 60 })
+    const first = signer.issueSync(ecsId, 600, 0).token
+    signer.rotateKeySync(1_000)
+    const second = signer.issueSync(ecsId, 600, 1_000).token
+    signer.rotateKeySync(2_000)
+    assert.isTrue(Result.isSuccess(signer.verifySync(first, ecsId, 3_000)))
+    assert.isTrue(Result.isSuccess(signer.verifySync(second, ecsId, 3_000)))
+  })
+
+  it("a key id the signer never reached is malformed; one it retired is a bad MAC", () => {
+    const signer = new TokenSigner()
+    const forged = (keyId: number) => encodeBase64Url(layoutToken(keyId, ecsId, 0, 60_000))
+    assert.deepStrictEqual(
+      failureOf(signer.verifySync(forged(1), ecsId, 0)),
+      new TokenMalformed({ reason: "unknown key id" })
+    )
+    signer.revokeAllSync()
+    assert.strictEqual(failureOf(signer.verifySync(forged(0), ecsId, 0))._tag, "TokenBadMac")
+    assert.strictEqual(failureOf(signer.verifySync(forged(2), ecsId, 0))._tag, "TokenMalformed")
   })
 })
 

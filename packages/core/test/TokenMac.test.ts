@@ -28,6 +28,12 @@ describe("TokenMac", () => {
   })
 
   it("refuses keys longer than a block", () => {
-    assert.throws(() => new TokenMac(new Uint8Array(65)), RangeError)
+    assert.throws(() => new TokenMac(new Uint8Array(65)), RangeError, "TokenMac keys are at most 64 bytes")
+  })
+
+  it("writes exactly the 32 MAC bytes at `at` and leaves the rest of the buffer as it was", () => {
+    const out = new Uint8Array(48).fill(0xaa)
+    new TokenMac(bytes(32, 3)).macInto(bytes(40, 4), 40, out, 8)
+    assert.deepStrictEqual([...out.subarray(0, 8), ...out.subarray(40)], new Array(16).fill(0xaa))
   })
 })
