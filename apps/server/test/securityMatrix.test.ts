@@ -64,11 +64,9 @@ const mint = async (t: Transport, peer: "A" | "B", ttl: number): Promise<string>
   return reply.body.toString("latin1")
 }
 
-/**
- * The same world on every transport: clock frozen at `issuedAt`, roles re-anchored there, a spot reclaim and a
- * system event scheduled, three tokens minted, then the clock set to the short token's exact expiry.
- */
-const prepare = async (t: Transport): Promise<Readonly<Record<TokenKind, Record<string, string>>>> => {
+/** The same world on every transport, through the admin API only: the clock frozen, roles re-anchored at
+ * `issuedAt`, a spot reclaim and a system event scheduled. */
+const prepareWorld = async (t: Transport): Promise<void> => {
   // Frozen first, so that setting it pins the instant exactly (a running clock moves on between the two calls).
   await t.admin("POST", "/v1/clock/freeze")
   await t.admin("POST", "/v1/clock/set", { to: issuedAt })
@@ -78,6 +76,14 @@ const prepare = async (t: Transport): Promise<Readonly<Record<TokenKind, Record<
     eventType: "SystemMaintenance.Reboot",
     notBefore: issuedAt + 2 * 86_400_000
   })
+}
+
+/**
+ * The token each cell carries, minted through the data plane at `issuedAt`; the clock is then set to the short
+ * token's exact expiry. Done inside each test, so that what it runs of the data plane belongs to that test.
+ */
+const mintTokens = async (t: Transport): Promise<Readonly<Record<TokenKind, Record<string, string>>>> => {
+  await t.admin("POST", "/v1/clock/set", { to: issuedAt })
   const valid = await mint(t, "A", 21_600)
   const expired = await mint(t, "A", shortTtlSeconds)
   const foreign = await mint(t, "B", 21_600)
@@ -184,7 +190,8 @@ beforeAll(async () => {
   )
   setup = { configPath, identity }
   mirror = await inProcess(setup)
-  await prepare(mirror)
+  await prepareWorld(mirror)
+  await mirror.admin("POST", "/v1/clock/set", { to: frozenAt })
   for (const path of pathClasses) if (path.exists) bodies.set(path.target, await renderedBody(mirror, path.target))
 })
 
@@ -198,17 +205,18 @@ afterAll(async () => {
 
 describe.each(transports)("the security matrix on the $name", (way) => {
   let t: Transport
-  let headers: Readonly<Record<TokenKind, Record<string, string>>>
 
   beforeAll(async () => {
     t = await way.start(setup)
-    headers = await prepare(t)
+    await prepareWorld(t)
     counted.push(way.name)
   })
   afterAll(() => t?.stop())
 
   for (const [httpTokens, httpEndpoint] of modes) {
     it(`answers every cell as the spec says with HttpTokens=${httpTokens} and HttpEndpoint=${httpEndpoint}`, async () => {
+      await t.admin("POST", `/v1/instances/${instanceA}/metadata-options`, { HttpEndpoint: "enabled" })
+      const headers = await mintTokens(t)
       await t.admin("POST", `/v1/instances/${instanceA}/metadata-options`, {
         HttpTokens: httpTokens,
         HttpEndpoint: httpEndpoint

@@ -8,7 +8,7 @@ import { makeAdminApp } from "../../src/admin/AdminPlane.ts"
 import { makeDataApp } from "../../src/data/DataPlane.ts"
 import { Holds } from "../../src/data/Holds.ts"
 import type { FleetSource } from "../../src/FleetSource.ts"
-import { makeLogger } from "../../src/Log.ts"
+import { type LogLevel, makeLogger } from "../../src/Log.ts"
 import { type Peer, testPlatform } from "../../src/platform/Platform.ts"
 import { type DataPlaneBehaviour, defaultBehaviour } from "../../src/ServerOptions.ts"
 import { buildServices, type CoreServices, type Runtime } from "../../src/Services.ts"
@@ -18,6 +18,8 @@ export interface Harness {
   readonly admin: Hono
   readonly services: CoreServices
   readonly runtime: Runtime
+  /** Requests the data plane is holding (injected latency, black holes). */
+  readonly holds: Holds
   readonly instanceId: string
   /** GET/PUT/… against the metadata app as `peer` (default 127.0.0.1). */
   readonly request: (path: string, init?: RequestInit, peer?: Peer) => Promise<Response>
@@ -42,14 +44,17 @@ export interface HarnessOptions {
   readonly behaviour?: Partial<DataPlaneBehaviour>
   readonly adminToken?: string
   readonly source?: FleetSource
+  /** Where log lines go, and from which level; silent by default. */
+  readonly log?: { readonly level: LogLevel; readonly sink: (line: string) => void }
 }
 
 export const makeHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
   const fleet = options.fleet ?? defaultFleet("harness")
   const { runtime, services } = await buildServices({ fleet })
-  const log = makeLogger("silent", () => {}, services.clock.nowUnsafe)
+  const log = makeLogger(options.log?.level ?? "silent", options.log?.sink ?? (() => {}), services.clock.nowUnsafe)
   const behaviour = { ...defaultBehaviour, ...options.behaviour }
-  const data = makeDataApp({ services, behaviour, platform: testPlatform, log, holds: new Holds() })
+  const holds = new Holds()
+  const data = makeDataApp({ services, behaviour, platform: testPlatform, log, holds })
   const source = options.source ?? { describe: "harness", load: async () => fleet }
   const admin = makeAdminApp({
     runtime,
@@ -82,6 +87,7 @@ export const makeHarness = async (options: HarnessOptions = {}): Promise<Harness
     adminJson,
     services,
     runtime,
+    holds,
     instanceId: fleet.defaultInstanceId,
     request,
     token,
