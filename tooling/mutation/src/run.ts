@@ -9,6 +9,7 @@ import { parseArgs } from "node:util"
 import type { LogLevel } from "@stryker-mutator/api/core"
 import { Stryker } from "@stryker-mutator/core"
 import { entryFor, readEquivalents } from "./equivalents.ts"
+import { canonicalize } from "./incremental.ts"
 import { type FileScore, type Judged, type Status, score } from "./score.ts"
 import { type Target, targets, threshold } from "./targets.ts"
 
@@ -60,6 +61,8 @@ const originalCode = (file: string, start: Position, end: Position): string => {
     .join("\n")
 }
 
+const incrementalFile = (target: Target) => join(packageDir, "incremental", `${target.name}.json`)
+
 /** Runs Stryker on one target inside its package and returns every mutant, judged. */
 const mutate = async (target: Target): Promise<ReadonlyArray<Judged>> => {
   const dir = join(root, target.dir)
@@ -72,7 +75,7 @@ const mutate = async (target: Target): Promise<ReadonlyArray<Judged>> => {
     coverageAnalysis: "perTest",
     incremental: true,
     force: values.full,
-    incrementalFile: join(packageDir, "incremental", `${target.name}.json`),
+    incrementalFile: incrementalFile(target),
     reporters: ["json"],
     jsonReporter: { fileName: join(packageDir, "reports", `${target.name}.json`) },
     tempDirName: ".stryker-tmp",
@@ -83,6 +86,7 @@ const mutate = async (target: Target): Promise<ReadonlyArray<Judged>> => {
     thresholds: { high: 100, low: threshold, break: null }
   })
   const results = await stryker.runMutationTest()
+  canonicalize(incrementalFile(target))
   return results.map((r) => {
     const file = relative(root, resolve(dir, r.fileName))
     return {
