@@ -1,7 +1,20 @@
 import { assert, describe, it } from "@effect/vitest"
+import { Effect, Fiber } from "effect"
+import { TestClock } from "effect/testing"
 import { afterEach } from "vitest"
-import { Forbidden, NotFound, ServerError, Throttled, Timeout, Transport } from "../src/index.ts"
-import { admin, clientFor, isTokenPut, journal, lastSeq, useEmulator } from "./support/emulator.ts"
+import { Forbidden, ImdsClient, NotFound, ServerError, Throttled, Timeout, Transport } from "../src/index.ts"
+import {
+  admin,
+  clientFor,
+  clientLayerFor,
+  eventually,
+  isTokenPut,
+  journal,
+  lastSeq,
+  useEmulator,
+  watchHolds,
+  withoutJitter
+} from "./support/emulator.ts"
 
 const instanceIdPath = "/latest/meta-data/instance-id"
 
@@ -137,42 +150,111 @@ describe("retries and faults", () => {
     assert.include((error as Forbidden).message, "ModifyInstanceMetadataOptions")
   })
 
-  it("latency above the per-attempt deadline fails with Timeout", async () => {
-    const s = server()
-    const client = clientFor(s, { connectTimeoutMs: 100, readTimeoutMs: 100, maxAttempts: 2 })
-    await client.regionId()
-    s.services.faults.table.add({ pathPrefix: instanceIdPath, action: { type: "latency", ms: 1000 } })
-    const started = performance.now()
-    const error = await failure(client.instanceId())
-    const elapsed = performance.now() - started
-    assert.instanceOf(error, Timeout)
-    assert.strictEqual((error as Timeout).budget, "attempt")
-    assert.strictEqual((error as Timeout).attempts, 2)
-    assert.isBelow(elapsed, 900)
-  })
+  // Deadlines and backoff are Effect timers: these run the Effect API on the TestClock and move time by hand, so each
+  // budget is checked to the millisecond (running 1 ms before it, failed at it). Requests still cross real sockets,
+  // and every attempt is on the server, held there, before its deadline is reached.
+  const timeoutHeld = (e: { readonly status: number; readonly reason: string | null }) => [e.status, e.reason]
 
-  it("a black hole fails with Timeout within the total budget", async () => {
-    const s = server()
-    const client = clientFor(s, { connectTimeoutMs: 100, readTimeoutMs: 100, maxAttempts: 50, totalTimeoutMs: 700 })
-    await client.regionId()
-    s.services.faults.table.add({ pathPrefix: instanceIdPath, action: { type: "blackhole" } })
-    const started = performance.now()
-    const error = await failure(client.instanceId())
-    const elapsed = performance.now() - started
-    assert.instanceOf(error, Timeout)
-    assert.isAtLeast((error as Timeout).attempts, 2)
-    assert.isBelow(elapsed, 1000)
-  })
+  /** The call's error, which must be there already: the clock was moved exactly to the deadline. */
+  const failedAtDeadline = <A, E>(fiber: Fiber.Fiber<A, E>) => {
+    assert.isDefined(fiber.pollUnsafe(), "the call is still running at its deadline")
+    return Effect.flip(Fiber.join(fiber))
+  }
 
-  it("the total budget cuts a slow attempt short", async () => {
-    const s = server()
-    const client = clientFor(s, { readTimeoutMs: 5000, totalTimeoutMs: 200 })
-    await client.regionId()
-    s.services.faults.table.add({ pathPrefix: instanceIdPath, action: { type: "latency", ms: 1000 } })
-    const error = await failure(client.instanceId())
-    assert.instanceOf(error, Timeout)
-    assert.strictEqual((error as Timeout).budget, "total")
-  })
+  it.effect("latency above the per-attempt deadline fails with Timeout", () =>
+    Effect.gen(function* () {
+      const s = server()
+      const imds = yield* ImdsClient
+      yield* imds.regionId
+      const held = watchHolds(s)
+      // Far longer than the test runs, so the server never answers in time whatever the machine's load.
+      s.services.faults.table.add({ pathPrefix: instanceIdPath, action: { type: "latency", ms: 60_000 } })
+      const since = yield* Effect.promise(() => lastSeq(s))
+      const fiber = yield* Effect.forkChild(imds.instanceId)
+      yield* eventually(() => assert.strictEqual(held(), 1))
+      yield* TestClock.adjust(199) // connect 100 + read 100 = a 200 ms deadline per attempt
+      assert.isUndefined(fiber.pollUnsafe(), "the call ended before its deadline")
+      yield* TestClock.adjust(1)
+      yield* TestClock.adjust(5) // the first backoff: half of backoffBaseMs
+      yield* eventually(() => assert.strictEqual(held(), 2))
+      yield* TestClock.adjust(199)
+      assert.isUndefined(fiber.pollUnsafe(), "the call ended before its deadline")
+      yield* TestClock.adjust(1)
+      const error = yield* failedAtDeadline(fiber)
+      assert.instanceOf(error, Timeout)
+      assert.deepStrictEqual([error.budget, error.attempts, error.timeoutMs], ["attempt", 2, 200])
+      // The client hung up on both held requests rather than waiting for the server.
+      yield* eventually(async () =>
+        assert.deepStrictEqual((await journal(s, since)).map(timeoutHeld), [
+          [0, "ClientClosed"],
+          [0, "ClientClosed"]
+        ])
+      )
+    }).pipe(
+      Effect.provide(clientLayerFor(server(), { connectTimeoutMs: 100, readTimeoutMs: 100, maxAttempts: 2 })),
+      withoutJitter
+    )
+  )
+
+  it.effect("a black hole fails with Timeout within the total budget", () =>
+    Effect.gen(function* () {
+      const s = server()
+      const imds = yield* ImdsClient
+      yield* imds.regionId
+      const held = watchHolds(s)
+      s.services.faults.table.add({ pathPrefix: instanceIdPath, action: { type: "blackhole" } })
+      const since = yield* Effect.promise(() => lastSeq(s))
+      const fiber = yield* Effect.forkChild(imds.instanceId)
+      // Attempts of 200 ms with backoffs of 5, 10 and 20 ms start at 0, 205, 415 and 635; the 700 ms budget ends
+      // the fourth before its own deadline (835).
+      for (const [attempt, backoff] of [
+        [1, 5],
+        [2, 10],
+        [3, 20]
+      ] as const) {
+        yield* eventually(() => assert.strictEqual(held(), attempt))
+        yield* TestClock.adjust(200)
+        yield* TestClock.adjust(backoff)
+      }
+      yield* eventually(() => assert.strictEqual(held(), 4))
+      yield* TestClock.adjust(64) // 699
+      assert.isUndefined(fiber.pollUnsafe(), "the call ended before its deadline")
+      yield* TestClock.adjust(1)
+      const error = yield* failedAtDeadline(fiber)
+      assert.instanceOf(error, Timeout)
+      assert.deepStrictEqual([error.budget, error.attempts, error.timeoutMs], ["total", 4, 700])
+      assert.strictEqual(held(), 4)
+      yield* eventually(async () =>
+        assert.deepStrictEqual(
+          (await journal(s, since)).map(timeoutHeld),
+          Array.from({ length: 4 }, () => [0, "Fault:blackhole"])
+        )
+      )
+    }).pipe(
+      Effect.provide(
+        clientLayerFor(server(), { connectTimeoutMs: 100, readTimeoutMs: 100, maxAttempts: 50, totalTimeoutMs: 700 })
+      ),
+      withoutJitter
+    )
+  )
+
+  it.effect("the total budget cuts a slow attempt short", () =>
+    Effect.gen(function* () {
+      const s = server()
+      const imds = yield* ImdsClient
+      yield* imds.regionId
+      const held = watchHolds(s)
+      s.services.faults.table.add({ pathPrefix: instanceIdPath, action: { type: "latency", ms: 60_000 } })
+      const fiber = yield* Effect.forkChild(imds.instanceId)
+      yield* eventually(() => assert.strictEqual(held(), 1))
+      yield* TestClock.adjust(199)
+      assert.isUndefined(fiber.pollUnsafe(), "the call ended before its deadline")
+      yield* TestClock.adjust(1)
+      const error = yield* failedAtDeadline(fiber)
+      assert.instanceOf(error, Timeout)
+      assert.deepStrictEqual([error.budget, error.attempts, error.timeoutMs], ["total", 1, 200])
+    }).pipe(Effect.provide(clientLayerFor(server(), { readTimeoutMs: 5000, totalTimeoutMs: 200 })))
+  )
 
   it("connection resets are retried, then reported as Transport", async () => {
     const s = server()

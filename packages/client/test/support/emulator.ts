@@ -1,9 +1,9 @@
 // Test support: an emulator on loopback (port 0) per suite, the journal as the source of truth for what was sent,
-// and a client wired to the emulator's virtual clock.
+// the fault table as the witness of requests the server holds, and clients (Promise and Effect) wired to it.
 import { type RunningServer, type ServerOptions, startServer } from "@aliyun-imds/server"
-import type { Effect } from "effect"
-import { afterAll, beforeAll } from "vitest"
-import { createImdsClient, type PromiseClientOptions } from "../../src/index.ts"
+import { ConfigProvider, Effect, Layer, Random } from "effect"
+import { afterAll, beforeAll, onTestFinished, vi } from "vitest"
+import { createImdsClient, ImdsClient, type ImdsClientOptions, type PromiseClientOptions } from "../../src/index.ts"
 
 export type Emulator = RunningServer
 
@@ -40,20 +40,52 @@ export const lastSeq = async (server: Emulator): Promise<number> => {
 export const isTokenPut = (e: { readonly method: string; readonly path: string }) =>
   e.method === "PUT" && e.path.toLowerCase().startsWith("/latest/api/token")
 
+const clientDefaults = {
+  backoffBaseMs: 10,
+  backoffMaxMs: 50,
+  // Generous deadlines: the suite shares 2 cores with other packages' tests, and a timed-out attempt would be
+  // retried and show up as an extra request in the journal. Timeout tests pass their own.
+  connectTimeoutMs: 10_000,
+  readTimeoutMs: 10_000,
+  totalTimeoutMs: 60_000
+} satisfies ImdsClientOptions
+
 /** A client for this emulator: env isolated from process.env, small budgets so failures are quick. */
 export const clientFor = (server: Emulator, options: PromiseClientOptions = {}) =>
-  createImdsClient({
-    endpoint: server.dataUrl,
-    env: {},
-    backoffBaseMs: 10,
-    backoffMaxMs: 50,
-    // Generous deadlines: the suite shares 2 cores with other packages' tests, and a timed-out attempt would be
-    // retried and show up as an extra request in the journal. Timeout tests pass their own.
-    connectTimeoutMs: 10_000,
-    readTimeoutMs: 10_000,
-    totalTimeoutMs: 60_000,
-    ...options
-  })
+  createImdsClient({ endpoint: server.dataUrl, env: {}, ...clientDefaults, ...options })
+
+/**
+ * The Effect API's `ImdsClient` for this emulator, with the same defaults as `clientFor` and an empty environment.
+ * Its deadlines and backoff are Effect timers, so under `it.effect` they run on the `TestClock`: move time with
+ * `TestClock.adjust` (the sockets stay real).
+ */
+export const clientLayerFor = (server: Emulator, options: ImdsClientOptions = {}) =>
+  ImdsClient.layer({ endpoint: server.dataUrl, ...clientDefaults, ...options }).pipe(
+    Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnvRecord({})))
+  )
+
+/** Backoff jitter pinned to its low end, so each backoff is exactly half its exponential step (base × 2^(n−1)). */
+export const withoutJitter = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.provideService(effect, Random.Random, { nextDoubleUnsafe: () => 0, nextIntUnsafe: () => 0 })
+
+/**
+ * How many requests the server has taken into a hold (injected latency or a black hole), counted as its fault table
+ * decides them: once the count reaches n, the nth held request is on the server and gets no answer until the client
+ * hangs up (or the hold ends). The watch is removed when the test finishes.
+ */
+export const watchHolds = (server: Emulator): (() => number) => {
+  const apply = vi.spyOn(server.services.faults.table, "apply")
+  onTestFinished(() => apply.mockRestore())
+  return () =>
+    apply.mock.results.filter(
+      (r) => r.type === "return" && (r.value.latencyMs > 0 || r.value.terminal?.type === "blackhole")
+    ).length
+}
+
+/** Waits for an observable condition (a journal entry, a held request): polls until `check` stops throwing. The
+ * timeout is only a safety net for a condition that never comes. */
+export const eventually = (check: () => unknown): Effect.Effect<void> =>
+  Effect.promise(() => vi.waitFor(check, { timeout: 10_000, interval: 5 })).pipe(Effect.asVoid)
 
 /** The emulator's virtual clock as a client time source. */
 export const virtualNow = (server: Emulator) => () => server.services.clock.nowUnsafe()
