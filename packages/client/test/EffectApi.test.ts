@@ -1,8 +1,19 @@
 import { assert, describe, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Fiber, Layer, Option } from "effect"
+import { ConfigProvider, Effect, Exit, Fiber, Layer, Option } from "effect"
 import { FetchHttpClient } from "effect/http"
+import { TestClock } from "effect/testing"
 import { ImdsClient, NotFound } from "../src/index.ts"
-import { type Emulator, journal, lastSeq, useEmulator } from "./support/emulator.ts"
+import {
+  type Emulator,
+  eventually,
+  journal,
+  lastSeq,
+  useEmulator,
+  watchSleeps,
+  withoutJitter
+} from "./support/emulator.ts"
+
+const hostnamePath = "/latest/meta-data/hostname"
 
 /** The service, configured from an environment that points at the emulator. */
 const layerFor = (s: Emulator) =>
@@ -36,22 +47,38 @@ describe("ImdsClient (Effect API)", () => {
     }).pipe(Effect.provide(layerFor(server())))
   )
 
-  it.live("interrupting the fiber stops the retries", () =>
+  it.effect("interrupting the fiber stops the retries", () =>
     Effect.gen(function* () {
       const s = server()
       const imds = yield* ImdsClient
       yield* imds.regionId
-      s.services.faults.table.add({ pathPrefix: "/latest/meta-data/hostname", action: { type: "status", status: 503 } })
+      s.services.faults.table.add({ pathPrefix: hostnamePath, action: { type: "status", status: 503 } })
       const since = yield* Effect.promise(() => lastSeq(s))
-      const fiber = yield* Effect.forkChild(imds.hostname)
-      yield* Effect.sleep("120 millis")
+      const sent = Effect.promise(async () => (await journal(s, since)).map((e) => [e.path, e.status]))
+      const clock = yield* watchSleeps
+      const fiber = yield* Effect.forkChild(clock.run(imds.hostname))
+      // Backoffs of 5 then 10 ms (jitter pinned): let the first pass, interrupt during the second.
+      yield* eventually(() => assert.include(clock.pending(), 5))
+      yield* TestClock.adjust(5)
+      yield* eventually(() => assert.include(clock.pending(), 10))
+      assert.deepStrictEqual(yield* sent, [
+        [hostnamePath, 503],
+        [hostnamePath, 503]
+      ])
       yield* Fiber.interrupt(fiber)
-      const atInterrupt = (yield* Effect.promise(() => journal(s, since))).length
-      assert.isAtLeast(atInterrupt, 2)
-      yield* Effect.sleep("150 millis")
-      assert.strictEqual((yield* Effect.promise(() => journal(s, since))).length, atInterrupt)
+      assert.isTrue(Exit.hasInterrupts(yield* Fiber.await(fiber)))
+      // Nothing is left to wake (no backoff, attempt deadline or budget), and moving the clock far past all of them
+      // sends nothing: a later request is the next thing the server sees.
+      assert.deepStrictEqual(clock.pending(), [])
+      yield* TestClock.adjust("1 hour")
+      yield* imds.regionId
+      assert.deepStrictEqual(yield* sent, [
+        [hostnamePath, 503],
+        [hostnamePath, 503],
+        ["/latest/meta-data/region-id", 200]
+      ])
       s.services.faults.table.clear()
-    }).pipe(Effect.provide(layerFor(server())))
+    }).pipe(Effect.provide(layerFor(server())), withoutJitter)
   )
 
   it.live("layerNoDeps takes any HttpClient; ALIBABA_CLOUD_IMDSV1_DISABLED comes from Config", () =>

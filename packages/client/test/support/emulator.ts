@@ -1,7 +1,7 @@
 // Test support: an emulator on loopback (port 0) per suite, the journal as the source of truth for what was sent,
 // the fault table as the witness of requests the server holds, and clients (Promise and Effect) wired to it.
 import { type RunningServer, type ServerOptions, startServer } from "@aliyun-imds/server"
-import { ConfigProvider, Effect, Layer, Random } from "effect"
+import { Clock, ConfigProvider, Duration, Effect, Layer, Random } from "effect"
 import { afterAll, beforeAll, onTestFinished, vi } from "vitest"
 import { createImdsClient, ImdsClient, type ImdsClientOptions, type PromiseClientOptions } from "../../src/index.ts"
 
@@ -67,6 +67,34 @@ export const clientLayerFor = (server: Emulator, options: ImdsClientOptions = {}
 /** Backoff jitter pinned to its low end, so each backoff is exactly half its exponential step (base × 2^(n−1)). */
 export const withoutJitter = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.provideService(effect, Random.Random, { nextDoubleUnsafe: () => 0, nextIntUnsafe: () => 0 })
+
+/**
+ * The test's clock, watched: effects run with `run` use a Clock that forwards to it (the TestClock under `it.effect`)
+ * and lists each sleep while it is pending (a backoff, an attempt's deadline, the total budget), so a test can see
+ * that the client is waiting on the clock, and for how long, before it moves the clock.
+ */
+export const watchSleeps = Effect.map(
+  Clock.clockWith((clock) => Effect.succeed(clock)),
+  (clock) => {
+    const pending: Array<number> = []
+    const watched: Clock.Clock = {
+      ...clock,
+      sleep: (duration) =>
+        Effect.suspend(() => {
+          const ms = Duration.toMillis(duration)
+          pending.push(ms)
+          return Effect.ensuring(
+            clock.sleep(duration),
+            Effect.sync(() => pending.splice(pending.indexOf(ms), 1))
+          )
+        })
+    }
+    return {
+      pending: (): ReadonlyArray<number> => [...pending],
+      run: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.provideService(effect, Clock.Clock, watched)
+    }
+  }
+)
 
 /**
  * How many requests the server has taken into a hold (injected latency or a black hole), counted as its fault table
