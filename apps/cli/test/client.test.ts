@@ -5,8 +5,18 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { promisify } from "node:util"
-import { afterAll, assert, describe, it } from "vitest"
-import { at, binPath, cleanEnv, closedPort, runCli, spawnCli, useEmulator } from "./support/cli.ts"
+import { afterAll, assert, describe, it, vi } from "vitest"
+import {
+  at,
+  binPath,
+  cleanEnv,
+  closedPort,
+  journalOf,
+  runCli,
+  spawnCli,
+  useEmulator,
+  watchHolds
+} from "./support/cli.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "aliyun-imds-cli-client-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -105,13 +115,33 @@ describe("interruption", () => {
   const server = useEmulator({ seed: "cli-interrupt" })
 
   it("Ctrl-C on a request the service never answers ends it with 130", async () => {
-    const { admin, endpoint } = at(server())
+    const s = server()
+    const { admin, endpoint } = at(s)
     assert.strictEqual((await runCli(["faults", "add", "blackhole", ...admin])).code, 0)
+    const held = watchHolds(s)
+    const since = (await journalOf(s)).at(-1)?.seq ?? 0
     const child = spawnCli(["get", "meta-data/instance-id", ...endpoint])
     const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)))
-    await new Promise((done) => setTimeout(done, 1500))
-    child.kill("SIGINT")
-    assert.strictEqual(await exited, 130)
+    const safetyNet = setTimeout(() => child.kill("SIGKILL"), 15_000) // only if SIGINT never ends it
+    try {
+      // Ctrl-C once the service holds the request (the token PUT): the command is past startup and waiting on it.
+      await vi.waitFor(() => assert.isAtLeast(held(), 1), { timeout: 10_000, interval: 10 })
+      child.kill("SIGINT")
+      assert.strictEqual(await exited, 130)
+    } finally {
+      clearTimeout(safetyNet)
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+    }
+    // Nothing is left in flight: every held request (the PUT, and a retry should the machine have stalled past the
+    // CLI's 2 s attempt deadline) ended unanswered when the command went away.
+    await vi.waitFor(
+      async () =>
+        assert.deepStrictEqual(
+          (await journalOf(s, since)).map((e) => [e.method, e.path, e.status]),
+          Array.from({ length: held() }, () => ["PUT", "/latest/api/token", 0])
+        ),
+      { timeout: 10_000, interval: 10 }
+    )
     await runCli(["faults", "clear", ...admin])
   })
 })

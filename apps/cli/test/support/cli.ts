@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
 import { type RunningServer, type ServerOptions, startServer } from "@aliyun-imds/server"
-import { afterAll, beforeAll } from "vitest"
+import { afterAll, beforeAll, onTestFinished, vi } from "vitest"
 
 export const cliDir = fileURLToPath(new URL("../../", import.meta.url))
 export const binPath = fileURLToPath(new URL("../../bin/aliyun-imds.js", import.meta.url))
@@ -53,6 +53,24 @@ export const useEmulator = (options: Omit<ServerOptions, "port" | "adminPort"> =
     return server
   }
 }
+
+/**
+ * How many requests the in-process emulator has taken into a hold (injected latency or a black hole), counted as its
+ * fault table decides them: an event to act on ("the service is holding the request") instead of a guessed delay.
+ * The watch is removed when the test finishes.
+ */
+export const watchHolds = (server: RunningServer): (() => number) => {
+  const apply = vi.spyOn(server.services.faults.table, "apply")
+  onTestFinished(() => apply.mockRestore())
+  return () =>
+    apply.mock.results.filter(
+      (r) => r.type === "return" && (r.value.latencyMs > 0 || r.value.terminal?.type === "blackhole")
+    ).length
+}
+
+/** The emulator's journal after `afterSeq` (everything when absent), oldest first. */
+export const journalOf = (server: RunningServer, afterSeq = 0) =>
+  server.effectRuntime.runPromise(server.services.journal.query({ afterSeq, limit: 100_000 }))
 
 /** Flags pointing the client and admin commands at `server`. */
 export const at = (server: RunningServer) => ({
