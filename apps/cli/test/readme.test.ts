@@ -19,20 +19,27 @@ const examples = commands
 const shell = shellWithCli("aliyun-imds-readme-")
 
 /**
- * Long-running examples get SIGINT once they run: after their first output (or 10 s, should they have nothing to
- * print yet). Through `exec` the signal reaches aliyun-imds itself.
+ * Long-running examples get SIGINT once they run, which their first output shows (`stats --watch` prints at once,
+ * `journal --follow` its header). Through `exec` the signal reaches aliyun-imds itself. One that prints nothing in
+ * 20 s fails here rather than being interrupted blind; an example that ends by itself is returned as it is.
  */
 const runExample = async (line: string, vars: Vars) => {
   if (!/--watch|--follow/.test(line)) return shell.run(line, vars)
   const child = shell.sh(`exec ${line}`, vars)
   const done = collect(child)
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 10_000)
-    child.stdout?.once("data", () => {
-      clearTimeout(timer)
-      resolve()
-    })
+  const running = await new Promise<boolean>((resolve) => {
+    const settle = (ok: boolean) => {
+      clearTimeout(safetyNet)
+      resolve(ok)
+    }
+    const safetyNet = setTimeout(() => settle(false), 20_000)
+    child.stdout?.once("data", () => settle(true))
+    child.once("close", () => settle(true))
   })
+  if (!running) {
+    child.kill("SIGKILL")
+    assert.fail(`${line} printed nothing in 20 s\n${(await done).stderr}`)
+  }
   child.kill("SIGINT")
   return done
 }
