@@ -1,6 +1,7 @@
 // Fault injection rules for the data plane: added latency, a fixed status, a connection reset or a black hole,
 // matched by instance, route, method and path prefix, optionally for a limited number of requests.
 import { Context, Effect, Layer, Schema } from "effect"
+import { FaultRoute } from "./Enumerations.ts"
 
 export const FaultAction = Schema.Union([
   Schema.Struct({
@@ -20,8 +21,8 @@ export type FaultAction = typeof FaultAction.Type
 export const FaultRuleInput = Schema.Struct({
   /** An instance id, or `*` (the default) for every instance. */
   instanceId: Schema.optionalKey(Schema.String),
-  /** `token` = the token PUT path, `metadata` = everything else, `any` (default). */
-  route: Schema.optionalKey(Schema.Literals(["token", "metadata", "any"])),
+  /** Default `any`. */
+  route: Schema.optionalKey(FaultRoute),
   method: Schema.optionalKey(Schema.String),
   /** Matched case-insensitively against the request path, e.g. `/latest/meta-data/ram/`. */
   pathPrefix: Schema.optionalKey(Schema.String),
@@ -34,7 +35,7 @@ export type FaultRuleInput = typeof FaultRuleInput.Type
 export interface FaultRule {
   readonly id: string
   readonly instanceId: string
-  readonly route: "token" | "metadata" | "any"
+  readonly route: FaultRoute
   readonly method: string | null
   readonly pathPrefix: string | null
   readonly action: FaultAction

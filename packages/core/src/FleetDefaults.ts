@@ -2,6 +2,7 @@
 // (seed, index): Alibaba-format ids, a region/zone pair that agree, OS-specific items, and the one-instance demo fleet.
 import { Result } from "effect"
 import { Base64 } from "effect/encoding"
+import { defaultMetadataOptions } from "./Enumerations.ts"
 import { resolveInterfaces, resourceId } from "./FleetNetwork.ts"
 import {
   defaultSeed,
@@ -10,7 +11,7 @@ import {
   type InstanceInput,
   type MetadataOptionsInput
 } from "./FleetSchema.ts"
-import { defaultMetadataOptions, type Instance, type PublicKey, type RamRole } from "./Instance.ts"
+import type { Instance, PublicKey, RamRole } from "./Instance.ts"
 import { defaultWireOptions } from "./InstanceState.ts"
 import * as Regions from "./Regions.ts"
 import { DIGITS, LOWER_ALNUM, makeRandom, randomUuid, type SeededRandom } from "./SeededRandom.ts"

@@ -2,9 +2,7 @@
 // metadata options (ECS API names and values). Fleet.ts fills unset fields with generated, self-consistent defaults.
 import { Schema } from "effect"
 
-export const HttpEndpoint = Schema.Literals(["enabled", "disabled"])
-export const HttpTokens = Schema.Literals(["optional", "required"])
-export const InstanceMetadataTags = Schema.Literals(["enabled", "disabled"])
+import { HttpEndpoint, HttpTokens, InstanceMetadataTags } from "./Enumerations.ts"
 
 export const MetadataOptions = Schema.Struct({
   HttpEndpoint,
@@ -12,12 +10,6 @@ export const MetadataOptions = Schema.Struct({
   InstanceMetadataTags
 })
 export type MetadataOptions = typeof MetadataOptions.Type
-
-export const defaultMetadataOptions: MetadataOptions = {
-  HttpEndpoint: "enabled",
-  HttpTokens: "optional",
-  InstanceMetadataTags: "disabled"
-}
 
 export const NetworkInterface = Schema.Struct({
   mac: Schema.String,

@@ -2,10 +2,8 @@
 // which result. A bounded ring over preallocated columns (JournalColumns.ts); appending copies the entry's fields into
 // its slot (no shifting, no allocation) and the oldest entry is overwritten when full.
 import { Context, Effect, Layer } from "effect"
+import type { JournalMode } from "./Enumerations.ts"
 import { JournalColumns } from "./JournalColumns.ts"
-
-/** How the request authenticated: token-less, with a token, or not applicable (e.g. the token PUT itself). */
-export type JournalMode = "normal" | "token" | "none"
 
 export interface JournalInput {
   /** Epoch ms on the virtual clock. */

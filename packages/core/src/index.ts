@@ -1,6 +1,7 @@
 // @aliyun-imds/core: the pure domain of the ECS instance metadata service, shared by the server, client and CLI.
 export * from "./AccessPolicy.ts"
 export * from "./Counters.ts"
+export * from "./Enumerations.ts"
 export * from "./Errors.ts"
 export * from "./Events.ts"
 export * from "./Faults.ts"
