@@ -1,7 +1,6 @@
 // The admin listener's plumbing: bearer auth, 404/405, ECS-shaped errors naming the offending field, RequestIds,
 // the OpenAPI document matching the registered routes, and Prometheus metrics.
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { openApiPath } from "../src/admin/openapi.ts"
 import { type Harness, makeHarness } from "./support/harness.ts"
 
 let h: Harness
@@ -117,6 +116,9 @@ describe("admin routing and errors", () => {
     expect(info).toMatchObject({ dataUrl: "http://127.0.0.1:0", defaultInstanceId: h.instanceId, instanceCount: 1 })
   })
 })
+
+/** A registered Hono path (`:id`, `:path{.+}`) in OpenAPI syntax (`{id}`, `{path}`). */
+const openApiPath = (honoPath: string): string => honoPath.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}")
 
 describe("admin OpenAPI document", () => {
   const documentPaths = async () => (await send("GET", "/openapi.json")).json

@@ -1,68 +1,64 @@
-// The admin (control) listener: JSON over HTTP, never reachable through the metadata port. Every operation comes
-// from the route table (routes/*), runs through the server's Effect runtime, and is described in /openapi.json.
+// The admin (control) listener: JSON over HTTP, never reachable through the metadata port. Every operation is an
+// entry of the admin contract (@aliyun-imds/admin-api) with its handler here, run through the server's Effect runtime.
+import { honoPath } from "@aliyun-imds/admin-api"
 import { Cause, Exit, Option } from "effect"
 import type { Context } from "hono"
 import { Hono } from "hono"
 import type { AdminDeps } from "./AdminDeps.ts"
 import { adminAuth } from "./auth.ts"
 import { failureOf, failureResponse, internalError, methodNotAllowed, newRequestId, routeNotFound } from "./errors.ts"
-import { openApiDocument } from "./openapi.ts"
-import type { AdminRoute, Reply } from "./Route.ts"
-import { clockRoutes } from "./routes/clock.ts"
-import { counterRoutes } from "./routes/counters.ts"
-import { eventRoutes } from "./routes/events.ts"
-import { faultRoutes } from "./routes/faults.ts"
-import { fleetRoutes } from "./routes/fleet.ts"
-import { instanceRoutes } from "./routes/instances.ts"
-import { journalRoutes } from "./routes/journal.ts"
-import { metadataRoutes } from "./routes/metadata.ts"
-import { metadataOptionsRoutes } from "./routes/metadataOptions.ts"
-import { roleRoutes } from "./routes/role.ts"
-import { systemRoutes } from "./routes/system.ts"
-import { throttleRoutes } from "./routes/throttle.ts"
-import { tokenRoutes } from "./routes/tokens.ts"
+import { type AdminHandlers, type AdminRoute, adminRoutes, type Reply } from "./Handlers.ts"
+import { clockHandlers } from "./routes/clock.ts"
+import { counterHandlers } from "./routes/counters.ts"
+import { eventHandlers } from "./routes/events.ts"
+import { faultHandlers } from "./routes/faults.ts"
+import { fleetHandlers } from "./routes/fleet.ts"
+import { instanceHandlers } from "./routes/instances.ts"
+import { journalHandlers } from "./routes/journal.ts"
+import { metadataHandlers } from "./routes/metadata.ts"
+import { metadataOptionsHandlers } from "./routes/metadataOptions.ts"
+import { roleHandlers } from "./routes/role.ts"
+import { systemHandlers } from "./routes/system.ts"
+import { throttleHandlers } from "./routes/throttle.ts"
+import { tokenHandlers } from "./routes/tokens.ts"
 
-/** Every admin operation; `openapi` lazily describes the same list. */
-export const adminRoutes = (deps: AdminDeps, openapi: () => object): ReadonlyArray<AdminRoute> => [
-  ...systemRoutes(deps, openapi),
-  ...instanceRoutes(deps),
-  ...metadataOptionsRoutes(deps),
-  ...metadataRoutes(deps),
-  ...roleRoutes(deps),
-  ...clockRoutes(deps),
-  ...eventRoutes(deps),
-  ...throttleRoutes(deps),
-  ...faultRoutes(deps),
-  ...counterRoutes(deps),
-  ...journalRoutes(deps),
-  ...tokenRoutes(deps),
-  ...fleetRoutes(deps)
-]
+/** One handler per operation of the contract: leaving one out, or adding one it does not declare, fails to compile. */
+export const adminHandlers = (deps: AdminDeps): AdminHandlers => ({
+  ...systemHandlers(deps),
+  ...instanceHandlers(deps),
+  ...metadataOptionsHandlers(deps),
+  ...metadataHandlers(deps),
+  ...roleHandlers(deps),
+  ...clockHandlers(deps),
+  ...eventHandlers(deps),
+  ...throttleHandlers(deps),
+  ...faultHandlers(deps),
+  ...counterHandlers(deps),
+  ...journalHandlers(deps),
+  ...tokenHandlers(deps),
+  ...fleetHandlers(deps)
+})
 
 const toResponse = (reply: Reply, requestId: string): Response => {
   const headers = { "x-acs-request-id": requestId }
-  if (reply._tag === "RawReply") {
+  if (reply._tag === "Raw") {
     return new Response(reply.body as BodyInit, { headers: { ...headers, "content-type": reply.contentType } })
   }
   return Response.json({ RequestId: requestId, ...reply.data }, { status: reply.status, headers })
 }
 
 export const makeAdminApp = (deps: AdminDeps): Hono => {
-  let document: object | null = null
-  const routes: ReadonlyArray<AdminRoute> = adminRoutes(deps, () => {
-    document ??= openApiDocument(routes.map((r) => r.doc))
-    return document
-  })
+  const routes = adminRoutes(adminHandlers(deps))
 
   const run = (route: AdminRoute) =>
     async function adminOperation(c: Context): Promise<Response> {
       const requestId = newRequestId()
       const raw = { params: c.req.param(), url: new URL(c.req.url), bodyText: await c.req.text() }
       const exit = await deps.runtime.runPromiseExit(route.run(raw), { signal: c.req.raw.signal })
-      const operation = route.doc.operationId
+      const operation = route.id
       if (Exit.isSuccess(exit)) {
         // Changes to the emulated world are rare and worth a trace; reads are not.
-        if (route.doc.method !== "GET") deps.log.log("info", "admin operation", { operation, requestId })
+        if (route.op.method !== "GET") deps.log.log("info", "admin operation", { operation, requestId })
         return toResponse(exit.value, requestId)
       }
       const error = Cause.findErrorOption(exit.cause)
@@ -74,13 +70,14 @@ export const makeAdminApp = (deps: AdminDeps): Hono => {
     }
 
   const app = new Hono()
-  const open = new Set(routes.filter((r) => r.doc.auth === false).map((r) => r.doc.path))
+  const open = new Set(routes.filter((r) => r.op.auth === false).map((r) => honoPath(r.op.path)))
   app.use("*", adminAuth(deps.token, open))
   const methodsByPath = new Map<string, Array<string>>()
   for (const route of routes) {
-    app.on(route.doc.method, route.doc.path, run(route))
-    const methods = methodsByPath.get(route.doc.path) ?? []
-    methodsByPath.set(route.doc.path, [...methods, route.doc.method, ...(route.doc.method === "GET" ? ["HEAD"] : [])])
+    const path = honoPath(route.op.path)
+    app.on(route.op.method, path, run(route))
+    const methods = methodsByPath.get(path) ?? []
+    methodsByPath.set(path, [...methods, route.op.method, ...(route.op.method === "GET" ? ["HEAD"] : [])])
   }
   // Registered after every method handler, so it only answers methods the path does not have.
   for (const [path, allow] of methodsByPath) {

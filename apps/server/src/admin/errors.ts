@@ -25,12 +25,6 @@ export const adminErrorStatus = {
   FaultNotFound: 404
 } as const satisfies Record<AdminError["_tag"], number>
 
-export const ErrorBody = Schema.Struct({
-  Code: Schema.String,
-  Message: Schema.String,
-  RequestId: Schema.String
-}).annotate({ identifier: "ErrorBody", description: "An ECS-style error." })
-
 export interface Failure {
   readonly status: number
   readonly Code: string

@@ -1,19 +1,10 @@
-// The admin listener's own endpoints: liveness (the one route open without a token), discovery of the metadata
-// listener, Prometheus metrics and this API's OpenAPI document.
+// The admin listener's own endpoints: liveness, discovery of the metadata listener, Prometheus metrics and the
+// OpenAPI document (derived from the contract, built once on first request).
+import { openApiDocument, prometheusContentType } from "@aliyun-imds/admin-api"
 import { escapeLabelValue } from "@aliyun-imds/core"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import type { AdminDeps } from "../AdminDeps.ts"
-import { type AdminRoute, jsonRoute, rawReply, rawRoute } from "../Route.ts"
-
-export const Health = Schema.Struct({ status: Schema.Literal("ok"), runtime: Schema.String })
-
-export const Info = Schema.Struct({
-  runtime: Schema.String,
-  dataUrl: Schema.String,
-  fleetSource: Schema.String,
-  defaultInstanceId: Schema.String,
-  instanceCount: Schema.Finite
-})
+import type { AdminHandlers } from "../Handlers.ts"
 
 const gauge = (name: string, help: string, samples: ReadonlyArray<readonly [string, number]>) =>
   `# HELP aliyun_imds_${name} ${help}\n# TYPE aliyun_imds_${name} gauge\n` +
@@ -48,54 +39,27 @@ const extraMetrics = ({ services }: AdminDeps) =>
     )
   })
 
-const tag = "Admin"
-
-export const systemRoutes = (deps: AdminDeps, openapi: () => object): ReadonlyArray<AdminRoute> => [
-  jsonRoute({
-    method: "GET",
-    path: "/health",
-    operationId: "health",
-    tag,
-    summary: "Liveness; open without a token",
-    auth: false,
-    response: Health,
-    handle: () => Effect.succeed({ status: "ok" as const, runtime: deps.platformName })
-  }),
-  jsonRoute({
-    method: "GET",
-    path: "/v1/info",
-    operationId: "info",
-    tag,
-    summary: "Where the metadata listener is and what it serves",
-    response: Info,
-    handle: () =>
+export const systemHandlers = (deps: AdminDeps) => {
+  let document: string | null = null
+  return {
+    Health: () => Effect.succeed({ status: "ok" as const, runtime: deps.platformName }),
+    DescribeEmulator: () =>
       Effect.map(deps.services.fleet.config, (c) => ({
         runtime: deps.platformName,
         dataUrl: deps.dataUrl(),
         fleetSource: deps.source.describe,
         defaultInstanceId: c.defaultInstanceId,
         instanceCount: c.instances.length
-      }))
-  }),
-  rawRoute({
-    method: "GET",
-    path: "/metrics",
-    operationId: "metrics",
-    tag,
-    summary: "Prometheus metrics (text format 0.0.4)",
-    produces: { contentType: "text/plain; version=0.0.4; charset=utf-8", description: "Prometheus text." },
-    handle: () =>
-      Effect.map(extraMetrics(deps), (extra) =>
-        rawReply(deps.services.counters.prometheusText() + extra, "text/plain; version=0.0.4; charset=utf-8")
-      )
-  }),
-  rawRoute({
-    method: "GET",
-    path: "/openapi.json",
-    operationId: "openapi",
-    tag,
-    summary: "This API as an OpenAPI 3.1 document",
-    produces: { contentType: "application/json", description: "OpenAPI 3.1 document." },
-    handle: () => Effect.sync(() => rawReply(JSON.stringify(openapi()), "application/json"))
-  })
-]
+      })),
+    GetMetrics: () =>
+      Effect.map(extraMetrics(deps), (extra) => ({
+        body: deps.services.counters.prometheusText() + extra,
+        contentType: prometheusContentType
+      })),
+    GetOpenApiDocument: () =>
+      Effect.sync(() => {
+        document ??= JSON.stringify(openApiDocument())
+        return { body: document, contentType: "application/json" }
+      })
+  } satisfies Partial<AdminHandlers>
+}
