@@ -1,12 +1,13 @@
 // `clock show|advance|set|freeze|resume|reset`: the emulator's virtual clock, which every token TTL, credential
 // rotation, spot notice and event reads — `clock advance 6h` expires a default token at once.
+
+import type { AdminOutput } from "@aliyun-imds/admin-api"
 import { Duration, Effect } from "effect"
 import { Argument, Command } from "effect/cli"
-import type { AdminApi } from "../AdminClient.ts"
 import type { OutputApi } from "../Output.ts"
 import { adminCommand } from "./shared.ts"
 
-type ClockView = Effect.Success<AdminApi["clock"]["show"]>
+type ClockView = AdminOutput<"GetClock">
 
 const offset = (ms: number) => {
   if (Math.abs(ms) < 1000) return "wall time"
@@ -18,8 +19,10 @@ export const describeClock = (c: ClockView) => `${c.time}  (${offset(c.offsetMs)
 
 const show = (c: ClockView, json: boolean, out: OutputApi) => (json ? out.json(c) : out.line(describeClock(c)))
 
-const simple = (name: "show" | "freeze" | "resume" | "reset", description: string) =>
-  adminCommand(name, {}, (f, api, out) => Effect.flatMap(api.clock[name], (c) => show(c, f.json, out))).pipe(
+const operations = { show: "GetClock", freeze: "FreezeClock", resume: "ResumeClock", reset: "ResetClock" } as const
+
+const simple = (name: keyof typeof operations, description: string) =>
+  adminCommand(name, {}, (f, api, out) => Effect.flatMap(api.call(operations[name]), (c) => show(c, f.json, out))).pipe(
     Command.withDescription(description)
   )
 
@@ -28,7 +31,7 @@ const advance = adminCommand(
   {
     by: Argument.String("duration").pipe(Argument.withDescription('How far: "6h", "90s", "1h30m", "500ms", "2d"'))
   },
-  (f, api, out) => Effect.flatMap(api.clock.advance(f.by), (c) => show(c, f.json, out))
+  (f, api, out) => Effect.flatMap(api.call("AdvanceClock", { body: { by: f.by } }), (c) => show(c, f.json, out))
 ).pipe(Command.withDescription("Move the clock forward"))
 
 const set = adminCommand(
@@ -36,7 +39,7 @@ const set = adminCommand(
   {
     to: Argument.String("time").pipe(Argument.withDescription('An ISO 8601 time ("2030-01-01T00:00:00Z") or epoch ms'))
   },
-  (f, api, out) => Effect.flatMap(api.clock.set(f.to), (c) => show(c, f.json, out))
+  (f, api, out) => Effect.flatMap(api.call("SetClock", { body: { to: f.to } }), (c) => show(c, f.json, out))
 ).pipe(Command.withDescription("Set the clock to an instant"))
 
 export const clock = Command.make("clock").pipe(

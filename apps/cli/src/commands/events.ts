@@ -1,8 +1,9 @@
 // `spot schedule|cancel` and `events add|list|clear`: what an instance announces through its metadata
 // (`instance/spot/termination-time`, `maintenance/active-system-events`), timed on the virtual clock.
+
+import type { AdminOutput } from "@aliyun-imds/admin-api"
 import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import type { AdminApi } from "../AdminClient.ts"
 import { type OutputApi, renderTable } from "../Output.ts"
 import { adminCommand, instanceFlag, oneOf } from "./shared.ts"
 
@@ -21,13 +22,13 @@ const schedule = adminCommand(
         onNone: () => ({ in: "2m" }),
         onSome: ([which, value]) => (which === 0 ? { in: value } : { at: value })
       })
-      const r = yield* api.scheduleSpot(f.instance, body)
+      const r = yield* api.call("ScheduleSpotTermination", { params: { id: f.instance }, body })
       yield* f.json ? out.json(r) : out.line(`${r.instanceId}: spot reclaim at ${r.terminationTime}`)
     })
 ).pipe(Command.withDescription("Schedule a spot reclaim (default: in 2 minutes)"))
 
 const cancel = adminCommand("cancel", { instance: instanceFlag }, (f, api, out) =>
-  Effect.flatMap(api.cancelSpot(f.instance), (r) =>
+  Effect.flatMap(api.call("CancelSpotTermination", { params: { id: f.instance } }), (r) =>
     f.json ? out.json(r) : out.line(`${r.instanceId}: no spot reclaim scheduled`)
   )
 ).pipe(Command.withDescription("Cancel a scheduled spot reclaim"))
@@ -38,7 +39,7 @@ export const spot = Command.make("spot").pipe(
   Command.withExamples([{ command: "aliyun-imds spot schedule --in 2m" }])
 )
 
-type EventList = Effect.Success<ReturnType<AdminApi["listEvents"]>>
+type EventList = AdminOutput<"DescribeSimulatedSystemEvents">
 
 const eventsTable = (l: EventList, out: OutputApi) =>
   l.events.length === 0
@@ -64,13 +65,16 @@ const add = adminCommand(
   (f, api, out) =>
     Effect.gen(function* () {
       const when = yield* oneOf(["in", "at"], f.in, f.at)
-      const r = yield* api.addEvent(f.instance, {
-        eventType: f.type,
-        ...Option.match(when, {
-          onNone: () => ({ in: "24h" }),
-          onSome: ([which, value]) => (which === 0 ? { in: value } : { notBefore: value })
-        }),
-        ...Option.match(f.publish, { onNone: () => ({}), onSome: (publish) => ({ publish }) })
+      const r = yield* api.call("CreateSimulatedSystemEvents", {
+        params: { id: f.instance },
+        body: {
+          eventType: f.type,
+          ...Option.match(when, {
+            onNone: () => ({ in: "24h" }),
+            onSome: ([which, value]) => (which === 0 ? { in: value } : { notBefore: value })
+          }),
+          ...Option.match(f.publish, { onNone: () => ({}), onSome: (publish) => ({ publish }) })
+        }
       })
       yield* f.json
         ? out.json(r)
@@ -79,11 +83,15 @@ const add = adminCommand(
 ).pipe(Command.withDescription("Schedule a system event (default: in 24 hours)"))
 
 const list = adminCommand("list", { instance: instanceFlag }, (f, api, out) =>
-  Effect.flatMap(api.listEvents(f.instance), (l) => (f.json ? out.json(l) : out.line(eventsTable(l, out))))
+  Effect.flatMap(api.call("DescribeSimulatedSystemEvents", { params: { id: f.instance } }), (l) =>
+    f.json ? out.json(l) : out.line(eventsTable(l, out))
+  )
 ).pipe(Command.withDescription("List scheduled system events"))
 
 const clear = adminCommand("clear", { instance: instanceFlag }, (f, api, out) =>
-  Effect.flatMap(api.clearEvents(f.instance), (l) => (f.json ? out.json(l) : out.line(eventsTable(l, out))))
+  Effect.flatMap(api.call("CancelSimulatedSystemEvents", { params: { id: f.instance } }), (l) =>
+    f.json ? out.json(l) : out.line(eventsTable(l, out))
+  )
 ).pipe(Command.withDescription("Remove every system event"))
 
 export const events = Command.make("events").pipe(

@@ -1,13 +1,16 @@
 // `instances list|add|remove` and `set <instance> <path> <value>`: the fleet at run time, through the admin API.
+
+import type { AdminInput, AdminOutput } from "@aliyun-imds/admin-api"
+import { HttpEndpoint, HttpTokens } from "@aliyun-imds/core/Enumerations"
 import { Effect, FileSystem, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { parse as parseYaml } from "yaml"
-import type { AdminApi } from "../AdminClient.ts"
+import { enumFlag } from "../EnumFlags.ts"
 import { ExitCode, fail } from "../ExitCodes.ts"
 import { bold, type OutputApi, renderTable } from "../Output.ts"
 import { adminCommand } from "./shared.ts"
 
-type InstanceList = Effect.Success<AdminApi["listInstances"]>
+type InstanceList = AdminOutput<"DescribeInstances">
 
 export const instancesTable = (list: InstanceList, out: OutputApi): string =>
   renderTable(
@@ -25,7 +28,7 @@ export const instancesTable = (list: InstanceList, out: OutputApi): string =>
   ) + (out.isTty ? "\n* default instance" : "")
 
 const list = adminCommand("list", {}, (f, api, out) =>
-  Effect.flatMap(api.listInstances, (l) => (f.json ? out.json(l) : out.line(instancesTable(l, out))))
+  Effect.flatMap(api.call("DescribeInstances"), (l) => (f.json ? out.json(l) : out.line(instancesTable(l, out))))
 ).pipe(Command.withDescription("List the fleet's instances"))
 
 const optional = (name: string, description: string) =>
@@ -63,8 +66,8 @@ const add = adminCommand(
     zone: optional("zone", "Zone id, e.g. cn-hangzhou-h"),
     hostname: optional("hostname", "Host name"),
     role: optional("role", "Attach this RAM role"),
-    httpTokens: Flag.Literals("http-tokens", ["optional", "required"]).pipe(Flag.optional),
-    httpEndpoint: Flag.Literals("http-endpoint", ["enabled", "disabled"]).pipe(Flag.optional)
+    httpTokens: enumFlag("http-tokens", HttpTokens),
+    httpEndpoint: enumFlag("http-endpoint", HttpEndpoint)
   },
   (f, api, out) =>
     Effect.gen(function* () {
@@ -86,7 +89,7 @@ const add = adminCommand(
         ...(Object.keys(options).length > 0 ? { metadataOptions: options } : {})
       }
       // The server validates the body like a fleet-file entry and names the offending field.
-      const added = yield* api.addInstance(body as Parameters<AdminApi["addInstance"]>[0])
+      const added = yield* api.call("CreateInstance", { body: body as AdminInput<"CreateInstance">["body"] })
       if (f.json) return yield* out.json(added)
       const from = added.sourceAddresses.length > 0 ? ` for peers ${added.sourceAddresses.join(", ")}` : ""
       yield* out.line(`added ${added.instanceId} (${added.regionId}, ${added.zoneId})${from}`)
@@ -100,7 +103,7 @@ const remove = adminCommand(
   "remove",
   { id: Argument.String("instance").pipe(Argument.withDescription('Instance id (or "default")')) },
   (f, api, out) =>
-    Effect.flatMap(api.removeInstance(f.id), (r) =>
+    Effect.flatMap(api.call("DeleteInstance", { params: { id: f.id } }), (r) =>
       f.json ? out.json(r) : out.line(`removed ${r.instanceId}; the default instance is ${r.defaultInstanceId}`)
     )
 ).pipe(Command.withDescription("Remove an instance"))
@@ -118,8 +121,12 @@ export const set = adminCommand(
     value: Argument.String("value").pipe(Argument.withDescription("The exact body to serve (no newline is added)"))
   },
   (f, api, out) =>
-    Effect.flatMap(api.setMetadata(f.instance, f.path.replace(/^\/*(latest\/)?(meta-data\/)?/, ""), f.value), (r) =>
-      f.json ? out.json(r) : out.line(`${r.instanceId}: meta-data/${r.path} = ${JSON.stringify(r.value)}`)
+    Effect.flatMap(
+      api.call("SetMetadataItem", {
+        params: { id: f.instance, path: f.path.replace(/^\/*(latest\/)?(meta-data\/)?/, "") },
+        body: { value: f.value }
+      }),
+      (r) => (f.json ? out.json(r) : out.line(`${r.instanceId}: meta-data/${r.path} = ${JSON.stringify(r.value)}`))
     )
 ).pipe(
   Command.withDescription("Set (create or replace) a meta-data item of an instance"),

@@ -1,12 +1,15 @@
 // `journal [--follow]`: the packet-analyzer view — who asked what, in which mode, with which result — filtered by
 // instance, mode, status and time; `--follow` polls for new entries until Ctrl-C.
+
+import type { AdminOutput } from "@aliyun-imds/admin-api"
+import { JournalMode } from "@aliyun-imds/core/Enumerations"
 import { Effect, Option, Ref, Schedule } from "effect"
 import { Command, Flag } from "effect/cli"
-import type { AdminApi } from "../AdminClient.ts"
+import { enumFlag } from "../EnumFlags.ts"
 import { type OutputApi, red, renderTable } from "../Output.ts"
 import { adminCommand } from "./shared.ts"
 
-type Entry = Effect.Success<ReturnType<AdminApi["journal"]>>["entries"][number]
+type Entry = AdminOutput<"DescribeJournal">["entries"][number]
 
 const headers = ["SEQ", "TIME", "INSTANCE", "PEER", "MODE", "METHOD", "PATH", "STATUS", "REASON"]
 
@@ -38,10 +41,7 @@ export const journal = adminCommand(
   "journal",
   {
     instance: optional("instance", 'An instance id, "default", or "none" (peers bound to no instance)'),
-    mode: Flag.Literals("mode", ["normal", "token", "none"]).pipe(
-      Flag.withDescription("normal: token-less reads; token: with a token; none: token PUTs and the like"),
-      Flag.optional
-    ),
+    mode: enumFlag("mode", JournalMode),
     status: Flag.Int("status").pipe(Flag.withDescription("Only this HTTP status"), Flag.optional),
     since: optional("since", "Only entries at or after this ISO 8601 time"),
     limit: Flag.Int("limit").pipe(Flag.withDescription("At most this many entries (default 100)"), Flag.optional),
@@ -60,7 +60,7 @@ export const journal = adminCommand(
         since: Option.getOrUndefined(f.since),
         limit: Option.getOrUndefined(Option.map(f.limit, String))
       }
-      const first = yield* api.journal(filters)
+      const first = yield* api.call("DescribeJournal", { query: filters })
       if (!f.follow) {
         if (f.json) return yield* out.json(first)
         return yield* out.line(first.entries.length === 0 ? "no journal entries" : journalTable(first.entries, out))
@@ -75,7 +75,9 @@ export const journal = adminCommand(
       const last = yield* Ref.make(first.entries.at(-1)?.seq ?? 0)
       const poll = Effect.gen(function* () {
         const after = yield* Ref.get(last)
-        const next = yield* api.journal({ ...filters, since: undefined, limit: undefined, afterSeq: String(after) })
+        const next = yield* api.call("DescribeJournal", {
+          query: { ...filters, since: undefined, limit: undefined, afterSeq: String(after) }
+        })
         yield* print(next.entries, false)
         yield* Ref.set(last, next.entries.at(-1)?.seq ?? after)
       })

@@ -1,13 +1,15 @@
 // `options get|set`: ECS DescribeInstances MetadataOptions / ModifyInstanceMetadataOptions through the admin API.
 // `options set --http-tokens required` is forced hardened mode: token-less reads get 403 from then on.
+import type { AdminOutput } from "@aliyun-imds/admin-api"
+import { HttpEndpoint, HttpTokens, InstanceMetadataTags } from "@aliyun-imds/core/Enumerations"
 import { Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
-import type { AdminApi } from "../AdminClient.ts"
+import { enumFlag } from "../EnumFlags.ts"
 import { usageError } from "../ExitCodes.ts"
 import { bold, type OutputApi, renderTable, yellow } from "../Output.ts"
-import { adminCommand } from "./shared.ts"
+import { type AdminApi, adminCommand } from "./shared.ts"
 
-type View = Effect.Success<ReturnType<AdminApi["metadataOptions"]>>[number]
+type View = AdminOutput<"DescribeInstanceMetadataOptions">
 
 const instance = Flag.String("instance").pipe(
   Flag.withDescription('One instance (an id or "default"); every instance when absent'),
@@ -29,26 +31,23 @@ export const optionsTable = (views: ReadonlyArray<View>, out: OutputApi): string
 const print = (json: boolean, views: ReadonlyArray<View>, out: OutputApi) =>
   json ? out.json({ MetadataOptions: views }) : out.line(optionsTable(views, out))
 
+const describe = (api: AdminApi, instance: Option.Option<string>) =>
+  Option.match(instance, {
+    onNone: () => Effect.map(api.call("DescribeFleetMetadataOptions"), (all) => all.MetadataOptions),
+    onSome: (id) => Effect.map(api.call("DescribeInstanceMetadataOptions", { params: { id } }), (one) => [one])
+  })
+
 const get = adminCommand("get", { instance }, (f, api, out) =>
-  Effect.flatMap(api.metadataOptions(f.instance), (views) => print(f.json, views, out))
+  Effect.flatMap(describe(api, f.instance), (views) => print(f.json, views, out))
 ).pipe(Command.withDescription("Show metadata options (HttpEndpoint, HttpTokens, InstanceMetadataTags)"))
 
 const set = adminCommand(
   "set",
   {
     instance,
-    httpTokens: Flag.Literals("http-tokens", ["optional", "required"]).pipe(
-      Flag.withDescription("required: forced hardened mode (token-less reads get 403)"),
-      Flag.optional
-    ),
-    httpEndpoint: Flag.Literals("http-endpoint", ["enabled", "disabled"]).pipe(
-      Flag.withDescription("disabled: every metadata request gets 403"),
-      Flag.optional
-    ),
-    instanceMetadataTags: Flag.Literals("instance-metadata-tags", ["enabled", "disabled"]).pipe(
-      Flag.withDescription("enabled: serve the instance's tags under meta-data/tags/instance/"),
-      Flag.optional
-    )
+    httpTokens: enumFlag("http-tokens", HttpTokens),
+    httpEndpoint: enumFlag("http-endpoint", HttpEndpoint),
+    instanceMetadataTags: enumFlag("instance-metadata-tags", InstanceMetadataTags)
   },
   (f, api, out) =>
     Effect.gen(function* () {
@@ -64,7 +63,8 @@ const set = adminCommand(
         return yield* usageError("nothing to set: give --http-tokens, --http-endpoint or --instance-metadata-tags")
       }
       const target = Option.match(f.instance, { onNone: () => ({}), onSome: (InstanceId) => ({ InstanceId }) })
-      yield* print(f.json, yield* api.modifyMetadataOptions({ ...target, ...changes }), out)
+      const result = yield* api.call("ModifyFleetMetadataOptions", { body: { ...target, ...changes } })
+      yield* print(f.json, result.MetadataOptions, out)
     })
 ).pipe(Command.withDescription("ModifyInstanceMetadataOptions for one instance or every instance"))
 

@@ -1,11 +1,12 @@
 // `role attach|detach|rotate`: the instance RAM role behind `ram/security-credentials/`, through the admin API.
+
+import type { AdminOutput } from "@aliyun-imds/admin-api"
 import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import type { AdminApi } from "../AdminClient.ts"
 import { type OutputApi, renderFields } from "../Output.ts"
 import { adminCommand, instanceFlag } from "./shared.ts"
 
-type WithCredential = Effect.Success<ReturnType<AdminApi["rotateRole"]>>
+type WithCredential = AdminOutput<"RotateInstanceRamRoleCredentials">
 
 const describe = (r: WithCredential, out: OutputApi) =>
   renderFields(
@@ -39,23 +40,28 @@ const attach = adminCommand(
   },
   (f, api, out) =>
     Effect.gen(function* () {
-      const r = yield* api.attachRole(f.instance, {
-        name: f.name,
-        ...Option.match(f.validity, { onNone: () => ({}), onSome: (validitySeconds) => ({ validitySeconds }) }),
-        ...Option.match(f.overlap, { onNone: () => ({}), onSome: (overlapSeconds) => ({ overlapSeconds }) })
+      const r = yield* api.call("AttachInstanceRamRole", {
+        params: { id: f.instance },
+        body: {
+          name: f.name,
+          ...Option.match(f.validity, { onNone: () => ({}), onSome: (validitySeconds) => ({ validitySeconds }) }),
+          ...Option.match(f.overlap, { onNone: () => ({}), onSome: (overlapSeconds) => ({ overlapSeconds }) })
+        }
       })
       yield* f.json ? out.json(r) : out.line(describe(r, out))
     })
 ).pipe(Command.withDescription("Attach (or replace) the RAM role; a new credential series starts now"))
 
 const detach = adminCommand("detach", { instance: instanceFlag }, (f, api, out) =>
-  Effect.flatMap(api.detachRole(f.instance), (r) =>
+  Effect.flatMap(api.call("DetachInstanceRamRole", { params: { id: f.instance } }), (r) =>
     f.json ? out.json(r) : out.line(`${r.instanceId}: no RAM role (ram/security-credentials/ now answers 404)`)
   )
 ).pipe(Command.withDescription("Detach the RAM role"))
 
 const rotate = adminCommand("rotate", { instance: instanceFlag }, (f, api, out) =>
-  Effect.flatMap(api.rotateRole(f.instance), (r) => (f.json ? out.json(r) : out.line(describe(r, out))))
+  Effect.flatMap(api.call("RotateInstanceRamRoleCredentials", { params: { id: f.instance } }), (r) =>
+    f.json ? out.json(r) : out.line(describe(r, out))
+  )
 ).pipe(Command.withDescription("Force a rotation: new keys from now on"))
 
 export const role = Command.make("role").pipe(

@@ -1,8 +1,11 @@
 // `throttle set|clear|list` and `faults add|list|clear`: rate limits and injected failures on the metadata
 // listener, through the admin API.
+
+import type { AdminInput, AdminOutput } from "@aliyun-imds/admin-api"
+import { FaultRoute } from "@aliyun-imds/core/Enumerations"
 import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import type { AdminApi } from "../AdminClient.ts"
+import { enumFlag } from "../EnumFlags.ts"
 import { usageError } from "../ExitCodes.ts"
 import { type OutputApi, renderTable } from "../Output.ts"
 import { adminCommand } from "./shared.ts"
@@ -12,7 +15,7 @@ const target = Flag.String("instance").pipe(
   Flag.optional
 )
 
-type Throttle = Effect.Success<AdminApi["listThrottle"]>
+type Throttle = AdminOutput<"DescribeThrottleRules">
 
 const throttleTable = (t: Throttle, out: OutputApi) =>
   t.rules.length === 0
@@ -44,21 +47,25 @@ const throttleSet = adminCommand(
   },
   (f, api, out) =>
     Effect.flatMap(
-      api.setThrottle({
-        ratePerSecond: f.rate,
-        burst: f.burst,
-        ...Option.match(f.instance, { onNone: () => ({}), onSome: (t) => ({ target: t }) })
+      api.call("SetThrottleRule", {
+        body: {
+          ratePerSecond: f.rate,
+          burst: f.burst,
+          ...Option.match(f.instance, { onNone: () => ({}), onSome: (t) => ({ target: t }) })
+        }
       }),
       (t) => showThrottle(f.json, t, out)
     )
 ).pipe(Command.withDescription("Limit request rates (429 beyond the limit)"))
 
 const throttleClear = adminCommand("clear", { instance: target }, (f, api, out) =>
-  Effect.flatMap(api.clearThrottle(Option.getOrUndefined(f.instance)), (t) => showThrottle(f.json, t, out))
+  Effect.flatMap(api.call("ClearThrottleRules", { query: { target: Option.getOrUndefined(f.instance) } }), (t) =>
+    showThrottle(f.json, t, out)
+  )
 ).pipe(Command.withDescription("Remove one target's rule, or every rule"))
 
 const throttleList = adminCommand("list", {}, (f, api, out) =>
-  Effect.flatMap(api.listThrottle, (t) => showThrottle(f.json, t, out))
+  Effect.flatMap(api.call("DescribeThrottleRules"), (t) => showThrottle(f.json, t, out))
 ).pipe(Command.withDescription("List throttle rules"))
 
 export const throttle = Command.make("throttle").pipe(
@@ -67,7 +74,7 @@ export const throttle = Command.make("throttle").pipe(
   Command.withExamples([{ command: "aliyun-imds throttle set --rate 5 --burst 10" }])
 )
 
-type Fault = Effect.Success<AdminApi["listFaults"]>["rules"][number]
+type Fault = AdminOutput<"DescribeFaultRules">["rules"][number]
 
 const actionText = (a: Fault["action"]) =>
   a.type === "latency" ? `latency ${a.ms}ms` : a.type === "status" ? `status ${a.status}` : a.type
@@ -101,10 +108,7 @@ const faultsAdd = adminCommand(
     status: Flag.Int("status").pipe(Flag.withDescription("HTTP status for 'status'"), Flag.optional),
     body: Flag.String("body").pipe(Flag.withDescription("Body for 'status'"), Flag.optional),
     instance: target,
-    route: Flag.Literals("route", ["token", "metadata", "any"]).pipe(
-      Flag.withDescription("token: the token PUT; metadata: everything else; any (default)"),
-      Flag.optional
-    ),
+    route: enumFlag("route", FaultRoute),
     method: Flag.String("method").pipe(Flag.withDescription("Only this HTTP method"), Flag.optional),
     pathPrefix: Flag.String("path-prefix").pipe(Flag.withDescription("Only paths starting with this"), Flag.optional),
     times: Flag.Int("times").pipe(
@@ -116,7 +120,7 @@ const faultsAdd = adminCommand(
     Effect.gen(function* () {
       const some = <A>(key: string, value: Option.Option<A>) =>
         Option.match(value, { onNone: () => ({}), onSome: (v) => ({ [key]: v }) })
-      let action: Parameters<AdminApi["addFault"]>[0]["action"]
+      let action: AdminInput<"AddFaultRule">["body"]["action"]
       if (f.action === "latency") {
         if (Option.isNone(f.ms)) return yield* usageError("'faults add latency' needs --ms N")
         action = { type: "latency", ms: f.ms.value }
@@ -126,13 +130,15 @@ const faultsAdd = adminCommand(
       } else {
         action = { type: f.action }
       }
-      const { rule } = yield* api.addFault({
-        action,
-        ...some("instanceId", f.instance),
-        ...some("route", f.route),
-        ...some("method", f.method),
-        ...some("pathPrefix", f.pathPrefix),
-        ...some("times", f.times)
+      const { rule } = yield* api.call("AddFaultRule", {
+        body: {
+          action,
+          ...some("instanceId", f.instance),
+          ...some("route", f.route),
+          ...some("method", f.method),
+          ...some("pathPrefix", f.pathPrefix),
+          ...some("times", f.times)
+        }
       })
       yield* f.json ? out.json(rule) : out.line(`added ${rule.id}: ${actionText(rule.action)}`)
     })
@@ -145,7 +151,7 @@ const faultsAdd = adminCommand(
 )
 
 const faultsList = adminCommand("list", {}, (f, api, out) =>
-  Effect.flatMap(api.listFaults, (l) => (f.json ? out.json(l) : out.line(faultsTable(l.rules, out))))
+  Effect.flatMap(api.call("DescribeFaultRules"), (l) => (f.json ? out.json(l) : out.line(faultsTable(l.rules, out))))
 ).pipe(Command.withDescription("List fault rules in matching order"))
 
 const faultsClear = adminCommand(
@@ -154,9 +160,13 @@ const faultsClear = adminCommand(
   (f, api, out) =>
     Option.match(f.id, {
       onNone: () =>
-        Effect.flatMap(api.clearFaults, (r) => (f.json ? out.json(r) : out.line(`removed ${r.removed} fault rule(s)`))),
+        Effect.flatMap(api.call("ClearFaultRules"), (r) =>
+          f.json ? out.json(r) : out.line(`removed ${r.removed} fault rule(s)`)
+        ),
       onSome: (id) =>
-        Effect.flatMap(api.removeFault(id), (r) => (f.json ? out.json(r) : out.line(`removed ${r.rule.id}`)))
+        Effect.flatMap(api.call("RemoveFaultRule", { params: { id } }), (r) =>
+          f.json ? out.json(r) : out.line(`removed ${r.rule.id}`)
+        )
     })
 ).pipe(Command.withDescription("Remove one fault rule, or every rule"))
 

@@ -1,11 +1,14 @@
 // Flags shared by many commands (client side: --endpoint --mode --ttl; admin side: --admin --admin-token
 // --instance; everywhere: --json) and the helper that runs an admin operation with its errors put into one line.
+
+import type { AdminClient as AdminApi, AdminError } from "@aliyun-imds/client/admin"
 import { Config, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { HttpClient } from "effect/http"
-import { type AdminApi, type AdminError, makeAdminApi } from "../AdminClient.ts"
 import { type CliFailure, ExitCode, fail, usageError } from "../ExitCodes.ts"
 import { Output, type OutputApi } from "../Output.ts"
+
+export type { AdminApi }
 
 export const defaultEndpoint = "http://127.0.0.1:8100"
 export const defaultAdmin = "http://127.0.0.1:8101"
@@ -112,7 +115,9 @@ export const withAdmin = <A, R>(
   Effect.gen(function* () {
     const http = yield* HttpClient.HttpClient
     const url = yield* adminUrl(flags.admin)
-    return yield* use(makeAdminApi(http, { url, token: flags.adminToken }))
+    // Loaded on first use: the typed client carries the contract's Schemas, which pull in the core.
+    const { makeAdminClient } = yield* Effect.promise(() => import("@aliyun-imds/client/admin"))
+    return yield* use(makeAdminClient(http, { url, token: Option.getOrUndefined(flags.adminToken) }))
   }).pipe(Effect.mapError((e) => (e._tag === "CliFailure" ? e : describeAdminError(e))))
 
 /** An admin command: its own flags plus --admin --admin-token --json, run against the admin API. */

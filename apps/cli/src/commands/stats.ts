@@ -1,14 +1,15 @@
 // `stats [--watch]`: the CloudMonitor view per instance — normal-mode successes and rejections, tokens issued and
 // refused, throttled — the numbers to check before switching to forced hardened mode (HttpTokens=required).
+
+import type { AdminOutput } from "@aliyun-imds/admin-api"
 import { Effect, Option, Schedule } from "effect"
 import { Command, Flag } from "effect/cli"
-import type { AdminApi } from "../AdminClient.ts"
 import { bold, green, type OutputApi, renderTable, yellow } from "../Output.ts"
 import { adminCommand } from "./shared.ts"
 
-type Counters = Effect.Success<ReturnType<AdminApi["counters"]>>
+type Counters = AdminOutput<"DescribeCounters">
 type Row = Counters["totals"]
-type Instances = Effect.Success<AdminApi["listInstances"]>
+type Instances = AdminOutput<"DescribeInstances">
 
 const refused = (r: Row) => Object.values(r.tokenRefused).reduce((a, b) => a + b, 0)
 
@@ -67,9 +68,9 @@ export const stats = adminCommand(
   },
   (f, api, out) => {
     const once = Effect.gen(function* () {
-      const counters = yield* api.counters(Option.getOrUndefined(f.instance))
+      const counters = yield* api.call("DescribeCounters", { query: { instance: Option.getOrUndefined(f.instance) } })
       if (f.json) return yield* f.watch ? out.jsonLine(counters) : out.json(counters)
-      const text = statsText(counters, yield* api.listInstances, out, Option.getOrUndefined(f.instance))
+      const text = statsText(counters, yield* api.call("DescribeInstances"), out, Option.getOrUndefined(f.instance))
       // On a terminal each refresh replaces the last; piped output gets one block per refresh.
       const clear = f.watch && out.isTty ? "\x1b[H\x1b[2J" : ""
       const footer = f.watch ? `\n\nrefreshing every 2 s (${new Date().toISOString()}); Ctrl-C to stop` : ""
