@@ -8,6 +8,7 @@ export { IdentityFileError, readIdentityFile, writeIdentityFile } from "./Identi
 export { type LogLevel, logLevels, makeLogger } from "./Log.ts"
 export { parseServerArgs } from "./main.ts"
 export { type Peer, type Platform, testPlatform } from "./platform/Platform.ts"
+export { type ServeFlag, serveFlagHelp, serveFlags } from "./ServeFlags.ts"
 export { type DataPlaneBehaviour, defaultBehaviour, type ServerOptions } from "./ServerOptions.ts"
 export { buildServices, type CoreServices, coreLayer } from "./Services.ts"
 export { type RunningServer, StartupError, startServer } from "./startServer.ts"

@@ -1,12 +1,17 @@
-// Entry shared by main.node.ts and main.bun.ts: parse a few flags, start, print both URLs, stop on SIGINT/SIGTERM.
+// Entry shared by main.node.ts and main.bun.ts: parse the serve flags (ServeFlags.ts), start, print both URLs, stop on
+// SIGINT/SIGTERM.
 import { parseArgs } from "node:util"
 import { type LogLevel, logLevels } from "./Log.ts"
+import { type ServeFlag, serveFlags } from "./ServeFlags.ts"
 import type { ServerOptions } from "./ServerOptions.ts"
 import { serveUntilSignalled } from "./serveProcess.ts"
 import { startServer } from "./startServer.ts"
 
-const usage = `usage: main [--host H] [--port N] [--admin-host H] [--admin-port N] [--admin-token T] [--config FILE]
-            [--seed S] [--http-tokens optional|required] [--http-endpoint enabled|disabled] [--log-level L]`
+const flagEntries = Object.entries(serveFlags) as ReadonlyArray<[keyof typeof serveFlags, ServeFlag]>
+
+const usage = `usage: main ${flagEntries
+  .map(([, f]) => `[--${f.flag} ${f.kind === "choice" ? f.values.join("|") : f.kind === "port" ? "N" : "VALUE"}]`)
+  .join(" ")} [--log-level ${logLevels.join("|")}]`
 
 const oneOf = <T extends string>(name: string, value: string | undefined, allowed: ReadonlyArray<T>): T | undefined => {
   if (value === undefined) return undefined
@@ -14,41 +19,31 @@ const oneOf = <T extends string>(name: string, value: string | undefined, allowe
   throw new Error(`--${name} must be one of ${allowed.join(", ")} (got "${value}")`)
 }
 
-const port = (name: string, value: string | undefined): number | undefined => {
-  if (value === undefined) return undefined
+const port = (name: string, value: string): number => {
   const n = Number(value)
   if (!/^\d+$/.test(value) || n > 65535) throw new Error(`--${name} must be a port number 0..65535 (got "${value}")`)
   return n
 }
 
+/** A flag's value from the command line, checked as its kind says, or its default. */
+const flagValue = (spec: ServeFlag, raw: string | undefined): string | number | undefined => {
+  if (spec.kind === "choice") return oneOf(spec.flag, raw, spec.values)
+  if (raw === undefined) return spec.default
+  return spec.kind === "port" ? port(spec.flag, raw) : raw
+}
+
 export const parseServerArgs = (argv: ReadonlyArray<string>): ServerOptions => {
-  const { values } = parseArgs({
+  const { values }: { values: Readonly<Record<string, string | boolean | undefined>> } = parseArgs({
     args: [...argv],
     strict: true,
     options: {
-      host: { type: "string" },
-      port: { type: "string" },
-      "admin-host": { type: "string" },
-      "admin-port": { type: "string" },
-      "admin-token": { type: "string" },
-      config: { type: "string" },
-      seed: { type: "string" },
-      "http-tokens": { type: "string" },
-      "http-endpoint": { type: "string" },
+      ...Object.fromEntries(flagEntries.map(([, f]) => [f.flag, { type: "string" as const }])),
       "log-level": { type: "string" }
     }
   })
   const opts: Record<string, unknown> = {
-    host: values.host ?? "127.0.0.1",
-    port: port("port", values.port) ?? 8100,
-    adminHost: values["admin-host"],
-    adminPort: port("admin-port", values["admin-port"]) ?? 8101,
-    adminToken: values["admin-token"],
-    configPath: values.config,
-    seed: values.seed,
-    httpTokens: oneOf("http-tokens", values["http-tokens"], ["optional", "required"] as const),
-    httpEndpoint: oneOf("http-endpoint", values["http-endpoint"], ["enabled", "disabled"] as const),
-    logLevel: oneOf<LogLevel>("log-level", values["log-level"], logLevels)
+    ...Object.fromEntries(flagEntries.map(([key, f]) => [key, flagValue(f, values[f.flag] as string | undefined)])),
+    logLevel: oneOf<LogLevel>("log-level", values["log-level"] as string | undefined, logLevels)
   }
   return Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as ServerOptions
 }

@@ -1,6 +1,8 @@
 // `aliyun-imds serve`: start the emulator (metadata + admin listeners), print both URLs and the default instance,
 // and stop gracefully on Ctrl-C / SIGTERM. `--runtime bun` re-runs the same command line under Bun.
 import type { LogLevel as ServerLogLevel, ServerOptions } from "@aliyun-imds/server"
+// The flag table only: the server itself is loaded when `serve` runs, so other commands do not pay for it.
+import { type ServeFlag, serveFlagHelp, serveFlags } from "@aliyun-imds/server/ServeFlags"
 import { Config, Effect, type LogLevel, Option, Stdio } from "effect"
 import { Command, Flag, GlobalFlag } from "effect/cli"
 import { ExitCode, fail } from "../ExitCodes.ts"
@@ -8,47 +10,43 @@ import { cyan, dim, Output } from "../Output.ts"
 import { isBun, reexecUnderBun } from "./bunRuntime.ts"
 import { json } from "./shared.ts"
 
-const port = (name: string, env: string, fallback: number, description: string) =>
-  Flag.Int(name).pipe(
-    Flag.withDescription(`${description} (env ${env}, default ${fallback}; 0 picks a free port)`),
-    Flag.withFallbackConfig(Config.Int(env)),
+type Spec<K extends ServeFlag["kind"]> = Extract<ServeFlag, { kind: K }>
+
+/** A text flag of the serve table: its variable as fallback, then its default, or optional without one. */
+const text = (spec: Spec<"text">) => {
+  const flag = Flag.String(spec.flag).pipe(Flag.withDescription(serveFlagHelp(spec)))
+  const withEnv = spec.env === undefined ? flag : flag.pipe(Flag.withFallbackConfig(Config.String(spec.env)))
+  return withEnv.pipe(Flag.optional)
+}
+
+const port = (spec: Spec<"port">) =>
+  Flag.Int(spec.flag).pipe(
+    Flag.withDescription(serveFlagHelp(spec)),
+    Flag.withFallbackConfig(Config.Int(spec.env ?? spec.flag)),
     Flag.filter(
       (n) => n >= 0 && n <= 65_535,
       () => "a port number 0..65535 (0 picks a free port)"
     ),
-    Flag.withDefault(fallback)
+    Flag.withDefault(spec.default)
   )
 
+const choice = <const L extends ReadonlyArray<string>>(spec: Spec<"choice"> & { readonly values: L }) =>
+  Flag.Literals(spec.flag, spec.values).pipe(Flag.withDescription(serveFlagHelp(spec)), Flag.optional)
+
+const withDefault = (spec: Spec<"text">) =>
+  Flag.String(spec.flag).pipe(Flag.withDescription(serveFlagHelp(spec)), Flag.withDefault(spec.default ?? ""))
+
 const flags = {
-  host: Flag.String("host").pipe(Flag.withDescription("Metadata listener address"), Flag.withDefault("127.0.0.1")),
-  port: port("port", "ALIYUN_IMDS_PORT", 8100, "Metadata listener port"),
-  adminHost: Flag.String("admin-host").pipe(
-    Flag.withDescription("Admin listener address (a non-loopback address needs --admin-token)"),
-    Flag.withDefault("127.0.0.1")
-  ),
-  adminPort: port("admin-port", "ALIYUN_IMDS_ADMIN_PORT", 8101, "Admin listener port"),
-  adminToken: Flag.String("admin-token").pipe(
-    Flag.withDescription("Require this bearer token on the admin API (env ALIYUN_IMDS_ADMIN_TOKEN)"),
-    Flag.withFallbackConfig(Config.String("ALIYUN_IMDS_ADMIN_TOKEN")),
-    Flag.optional
-  ),
-  config: Flag.String("config").pipe(
-    Flag.withDescription("Fleet file (YAML or JSON; see 'aliyun-imds init' and 'aliyun-imds schema')"),
-    Flag.optional
-  ),
-  seed: Flag.String("seed").pipe(Flag.withDescription("Seed for generated values (ids, addresses)"), Flag.optional),
-  identity: Flag.String("identity").pipe(
-    Flag.withDescription("JSON file keeping the identity signing certificate across restarts (created if missing)"),
-    Flag.optional
-  ),
-  httpTokens: Flag.Literals("http-tokens", ["optional", "required"]).pipe(
-    Flag.withDescription("HttpTokens of instances the fleet file does not set (required = forced hardened mode)"),
-    Flag.optional
-  ),
-  httpEndpoint: Flag.Literals("http-endpoint", ["enabled", "disabled"]).pipe(
-    Flag.withDescription("HttpEndpoint of instances the fleet file does not set"),
-    Flag.optional
-  ),
+  host: withDefault(serveFlags.host),
+  port: port(serveFlags.port),
+  adminHost: withDefault(serveFlags.adminHost),
+  adminPort: port(serveFlags.adminPort),
+  adminToken: text(serveFlags.adminToken),
+  config: text(serveFlags.configPath),
+  seed: text(serveFlags.seed),
+  identity: text(serveFlags.identityPath),
+  httpTokens: choice(serveFlags.httpTokens),
+  httpEndpoint: choice(serveFlags.httpEndpoint),
   runtime: Flag.Literals("runtime", ["node", "bun"]).pipe(
     Flag.withDescription("Serve on Node (default) or on Bun (the npm 'bun' package)"),
     Flag.withDefault("node")

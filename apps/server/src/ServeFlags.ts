@@ -1,0 +1,77 @@
+// The flags of a serving process, declared once as data: the server's own entry (main.ts) and the CLI's `serve`
+// both derive their parsers, help and checks from this table, so a flag is added or documented in one place.
+import { HttpEndpoint, HttpTokens } from "@aliyun-imds/core/Enumerations"
+import type { ServerOptions } from "./ServerOptions.ts"
+
+interface Common {
+  /** The command-line name, without `--`. */
+  readonly flag: string
+  readonly description: string
+  /** An environment variable the CLI falls back to. */
+  readonly env?: string
+}
+
+export type ServeFlag =
+  | (Common & { readonly kind: "text"; readonly default?: string })
+  | (Common & { readonly kind: "port"; readonly default: number })
+  | (Common & { readonly kind: "choice"; readonly values: ReadonlyArray<string> })
+
+type Key = "host" | "port" | "adminHost" | "adminPort" | "adminToken" | "configPath" | "seed" | "identityPath"
+
+/** Each flag by the ServerOptions field it sets. */
+export const serveFlags = {
+  host: { flag: "host", kind: "text", description: "Metadata listener address", default: "127.0.0.1" },
+  port: { flag: "port", kind: "port", env: "ALIYUN_IMDS_PORT", default: 8100, description: "Metadata listener port" },
+  adminHost: {
+    flag: "admin-host",
+    kind: "text",
+    description: "Admin listener address (a non-loopback address needs --admin-token)",
+    default: "127.0.0.1"
+  },
+  adminPort: {
+    flag: "admin-port",
+    kind: "port",
+    env: "ALIYUN_IMDS_ADMIN_PORT",
+    default: 8101,
+    description: "Admin listener port"
+  },
+  adminToken: {
+    flag: "admin-token",
+    kind: "text",
+    env: "ALIYUN_IMDS_ADMIN_TOKEN",
+    description: "Require this bearer token on the admin API"
+  },
+  configPath: {
+    flag: "config",
+    kind: "text",
+    description: "Fleet file (YAML or JSON; see 'aliyun-imds init' and 'aliyun-imds schema')"
+  },
+  seed: { flag: "seed", kind: "text", description: "Seed for generated values (ids, addresses)" },
+  identityPath: {
+    flag: "identity",
+    kind: "text",
+    description: "JSON file keeping the identity signing certificate across restarts (created if missing)"
+  },
+  httpTokens: {
+    flag: "http-tokens",
+    kind: "choice",
+    values: HttpTokens.literals,
+    description: "HttpTokens of instances the fleet file does not set (required = forced hardened mode)"
+  },
+  httpEndpoint: {
+    flag: "http-endpoint",
+    kind: "choice",
+    values: HttpEndpoint.literals,
+    description: "HttpEndpoint of instances the fleet file does not set"
+  }
+} as const satisfies Record<Key | "httpTokens" | "httpEndpoint", ServeFlag> &
+  Partial<Record<keyof ServerOptions, ServeFlag>>
+
+/** The help line of a flag: its description, plus its variable and default where it has them. */
+export const serveFlagHelp = (spec: ServeFlag): string => {
+  const notes = [
+    ...(spec.env === undefined ? [] : [`env ${spec.env}`]),
+    ...(spec.kind === "port" ? [`default ${spec.default}; 0 picks a free port`] : [])
+  ]
+  return notes.length === 0 ? spec.description : `${spec.description} (${notes.join(", ")})`
+}

@@ -1,0 +1,43 @@
+// The server entry's flags, parsed from the one table the CLI's `serve` also reads (src/ServeFlags.ts).
+import { describe, expect, it } from "vitest"
+import { parseServerArgs } from "../src/main.ts"
+import { serveFlagHelp, serveFlags } from "../src/ServeFlags.ts"
+
+describe("serve flags", () => {
+  it("default to the documented listeners and nothing else", () => {
+    expect(parseServerArgs([])).toEqual({ host: "127.0.0.1", port: 8100, adminHost: "127.0.0.1", adminPort: 8101 })
+  })
+
+  it("take every flag of the table", () => {
+    const options = parseServerArgs([
+      ...["--port", "0", "--admin-port", "9", "--config", "f.yaml", "--seed", "s", "--identity", "id.json"],
+      ...["--http-tokens", "required", "--http-endpoint", "disabled", "--admin-token", "t", "--log-level", "warn"]
+    ])
+    expect(options).toMatchObject({
+      port: 0,
+      adminPort: 9,
+      configPath: "f.yaml",
+      seed: "s",
+      identityPath: "id.json",
+      httpTokens: "required",
+      httpEndpoint: "disabled",
+      adminToken: "t",
+      logLevel: "warn"
+    })
+  })
+
+  it("refuse a value outside a flag's enumeration or range, naming the flag", () => {
+    expect(() => parseServerArgs(["--http-tokens", "sometimes"])).toThrow(
+      '--http-tokens must be one of optional, required (got "sometimes")'
+    )
+    expect(() => parseServerArgs(["--port", "70000"])).toThrow('--port must be a port number 0..65535 (got "70000")')
+    expect(() => parseServerArgs(["--nope", "1"])).toThrow(/nope/)
+  })
+
+  it("document a variable and a default where the flag has them", () => {
+    expect(serveFlagHelp(serveFlags.port)).toBe(
+      "Metadata listener port (env ALIYUN_IMDS_PORT, default 8100; 0 picks a free port)"
+    )
+    expect(serveFlagHelp(serveFlags.seed)).toBe("Seed for generated values (ids, addresses)")
+  })
+})
