@@ -31,11 +31,13 @@ export interface Scores {
   readonly files: ReadonlyArray<FileScore>
   /** Survivors not listed as equivalent: each must be killed by a test or listed. */
   readonly unexplained: ReadonlyArray<Judged>
-  /** Entries that match no surviving mutant any more (killed now, or the code changed): remove or fix them. */
+  /** Entries that match no living (or timed-out) mutant any more (killed now, or the code changed): remove or fix them. */
   readonly stale: ReadonlyArray<Equivalent>
 }
 
 const lives = (m: Judged) => m.status === "Survived" || m.status === "NoCoverage"
+/** A listed mutant may also run out of time on a loaded machine (its tests run slower than their baseline). */
+const listable = (m: Judged) => lives(m) || m.status === "Timeout"
 
 export const score = (mutants: ReadonlyArray<Judged>, equivalents: ReadonlyArray<Equivalent>): Scores => {
   const used = new Set<Equivalent>()
@@ -49,11 +51,10 @@ export const score = (mutants: ReadonlyArray<Judged>, equivalents: ReadonlyArray
   const unexplained: Array<Judged> = []
   const files = [...byFile].map(([file, list]): FileScore => {
     const count = (s: Status) => list.filter((m) => m.status === s).length
-    const survivors = list.filter(lives)
-    const equivalent = survivors.filter(isEquivalent)
-    unexplained.push(...survivors.filter((m) => !equivalent.includes(m)))
+    const equivalent = list.filter(listable).filter(isEquivalent)
+    unexplained.push(...list.filter(lives).filter((m) => !equivalent.includes(m)))
     const killed = count("Killed")
-    const timeout = count("Timeout")
+    const timeout = count("Timeout") - equivalent.filter((m) => m.status === "Timeout").length
     const survived = count("Survived") - equivalent.filter((m) => m.status === "Survived").length
     const noCoverage = count("NoCoverage") - equivalent.filter((m) => m.status === "NoCoverage").length
     const judged = killed + timeout + survived + noCoverage
