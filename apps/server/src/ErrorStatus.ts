@@ -1,8 +1,11 @@
-// The one place where domain errors become HTTP statuses and short plain-text bodies. Exhaustive by type: a new
-// core error without a status here fails to compile.
+// The one place where domain errors (and a listener's own refusals) become HTTP statuses and short plain-text
+// bodies. Exhaustive by type: a new core error without a status here fails to compile.
 import type { CoreError, IdentityPemInvalid, InvalidThrottleRule } from "@aliyun-imds/core"
 
 export type ServerError = CoreError | InvalidThrottleRule | IdentityPemInvalid
+
+/** What a listener refuses or fails before or around the pipeline: a target it cannot read, a bug. */
+export type ListenerCondition = "BadRequestTarget" | "InternalError"
 
 export const errorStatus = {
   InvalidTtl: 400,
@@ -23,8 +26,10 @@ export const errorStatus = {
   FleetInvalid: 400,
   RoleNotAttached: 409,
   InvalidThrottleRule: 400,
-  IdentityPemInvalid: 400
-} as const satisfies Record<ServerError["_tag"], number>
+  IdentityPemInvalid: 400,
+  BadRequestTarget: 400,
+  InternalError: 500
+} as const satisfies Record<ServerError["_tag"] | ListenerCondition, number>
 
 /** Plain-text bodies in the words of the service's documentation (spec §10.2: no client parses them). */
 export const statusText: Readonly<Record<number, string>> = {

@@ -1,17 +1,15 @@
 // Embeddable emulator: builds the core services, starts the metadata and admin listeners on Node or Bun, and
 // returns their URLs and a graceful `stop()`. Port 0 picks free ports, so tests can run many servers at once.
 import { makeAdminApp } from "./admin/AdminPlane.ts"
-import { makeDataApp } from "./data/DataPlane.ts"
 import { Holds } from "./data/Holds.ts"
+import { makePipeline } from "./data/Pipeline.ts"
 import { fleetSource } from "./FleetSource.ts"
 import { readIdentityFile, writeIdentityFile } from "./IdentityFile.ts"
 import { makeLogger } from "./Log.ts"
-import { bunPlatform } from "./platform/bun.ts"
-import { type FetchHandler, urlOf } from "./platform/Listener.ts"
-import { isBun, listenBun } from "./platform/listenBun.ts"
-import { listenNode } from "./platform/listenNode.ts"
+import { urlOf } from "./platform/Listener.ts"
+import { bunListeners, isBun } from "./platform/listenBun.ts"
+import { nodeListeners } from "./platform/listenNode.ts"
 import { isLoopback } from "./platform/loopback.ts"
-import { nodePlatform } from "./platform/node.ts"
 import { defaultBehaviour, type ServerOptions } from "./ServerOptions.ts"
 import { buildServices, type CoreServices, type Runtime } from "./Services.ts"
 
@@ -54,12 +52,10 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
   }
   const sink = options.logSink ?? ((line: string) => process.stderr.write(`${line}\n`))
   const log = makeLogger(options.logLevel ?? "info", sink, services.clock.nowUnsafe)
-  const bun = isBun()
-  const platform = bun ? bunPlatform : nodePlatform
-  const listen = bun ? listenBun : listenNode
+  const listeners = isBun() ? bunListeners : nodeListeners
   const holds = new Holds()
   const behaviour = { ...defaultBehaviour, ...options.behaviour }
-  const data = makeDataApp({ services, behaviour, platform, log, holds })
+  const pipeline = makePipeline({ services, behaviour, log, holds })
   let dataUrl = ""
   const admin = makeAdminApp({
     runtime,
@@ -67,23 +63,23 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     source,
     log,
     token,
-    platformName: platform.name,
+    platformName: listeners.name,
     dataUrl: () => dataUrl
   })
-  const dataListener = await listen(data.fetch as FetchHandler, host, options.port ?? 0).catch((e: Error) => {
+  const dataListener = await listeners.data(pipeline, host, options.port ?? 0).catch((e: Error) => {
     void runtime.dispose()
     throw new StartupError(`cannot listen on ${host}:${options.port ?? 0}: ${e.message}`)
   })
   dataUrl = urlOf(host, dataListener.port)
-  const adminListener = await listen(admin.fetch as FetchHandler, adminHost, options.adminPort ?? 0).catch(
-    async (e: Error) => {
+  const adminListener = await listeners
+    .fetch(admin.fetch, adminHost, options.adminPort ?? 0)
+    .catch(async (e: Error) => {
       await dataListener.close()
       void runtime.dispose()
       throw new StartupError(`cannot listen on ${adminHost}:${options.adminPort ?? 0}: ${e.message}`)
-    }
-  )
+    })
   const adminUrl = urlOf(adminHost, adminListener.port)
-  log.log("info", "listening", { runtime: platform.name, dataUrl, adminUrl, fleet: source.describe })
+  log.log("info", "listening", { runtime: listeners.name, dataUrl, adminUrl, fleet: source.describe })
   let stopping: Promise<void> | null = null
   const stop = () => {
     stopping ??= (async () => {
@@ -97,7 +93,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     return stopping
   }
   return {
-    runtime: platform.name === "bun" ? "bun" : "node",
+    runtime: listeners.name,
     dataUrl,
     adminUrl,
     host,

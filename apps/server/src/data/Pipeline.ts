@@ -1,6 +1,7 @@
 // The metadata listener's request flow: source address → instance → endpoint switch → throttle / faults → route →
-// access policy → exact render → journal + counters (design.md "Data plane"). Runtime-neutral and synchronous on the
-// hot path (a reply, not a promise); the only awaits are injected latency, black holes and PKCS#7 signing.
+// access policy → exact render → journal + counters (design.md "Data plane"). It takes one MetadataRequest and gives
+// one MetadataReply, whatever runtime carries them, synchronously on the hot path; the only awaits are injected
+// latency, black holes and PKCS#7 signing.
 import {
   CounterEvents,
   decideSync,
@@ -14,20 +15,11 @@ import {
 import { Effect } from "effect"
 import { errorStatus } from "../ErrorStatus.ts"
 import type { Logger } from "../Log.ts"
-import type { Peer } from "../platform/Platform.ts"
 import type { DataPlaneBehaviour } from "../ServerOptions.ts"
 import type { CoreServices } from "../Services.ts"
 import type { Holds } from "./Holds.ts"
-import {
-  dropConnection,
-  healthReply,
-  ok,
-  type Pipeline,
-  type Reply,
-  type RequestIo,
-  refusal,
-  statusReply
-} from "./Reply.ts"
+import type { MetadataReply, MetadataRequest, Peer, Pipeline } from "./MetadataRequest.ts"
+import { dropConnection, healthReply, ok, refusal, statusOf, statusReply } from "./Reply.ts"
 import { type RequestTarget, requestTarget } from "./RequestTarget.ts"
 
 export interface PipelineDeps {
@@ -37,13 +29,9 @@ export interface PipelineDeps {
   readonly holds: Holds
 }
 
-const tokenHeader = "x-aliyun-ecs-metadata-token"
-const ttlHeader = "x-aliyun-ecs-metadata-token-ttl-seconds"
-
 /** What the journal needs of any request, bound to an instance or not. */
-interface Seen<R> {
-  readonly io: RequestIo<R>
-  readonly raw: R
+interface Seen {
+  readonly request: MetadataRequest
   readonly method: string
   readonly target: RequestTarget
   readonly started: number
@@ -54,7 +42,7 @@ interface Seen<R> {
 }
 
 /** A request bound to an instance, between the stages after the lookup. */
-interface Call<R> extends Seen<R> {
+interface Call extends Seen {
   readonly instanceId: string
   readonly state: InstanceState
   readonly mode: JournalMode
@@ -69,8 +57,9 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
   const { fleet, clock, tokens, counters, journal, throttle, faults, identity } = deps.services
   const debug = log.enabled("debug")
 
-  const done = <R>(seen: Seen<R>, reply: Reply, mode: JournalMode, reason: string | null): Reply => {
-    const { io, raw, target, instanceId } = seen
+  const done = (seen: Seen, reply: MetadataReply, mode: JournalMode, reason: string | null): MetadataReply => {
+    const { request, target, instanceId } = seen
+    const status = statusOf(reply)
     const durationMs = performance.now() - seen.started
     journal.appendUnsafe({
       time: seen.now,
@@ -80,38 +69,38 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
       method: seen.method,
       path: target.query === "" ? target.path : `${target.path}?${target.query}`,
       mode,
-      status: reply.status,
-      userAgent: io.header(raw, "user-agent"),
+      status,
+      userAgent: request.header("user-agent"),
       reason,
       durationMs
     })
     if (instanceId !== null) counters.observeLatencyUnsafe(instanceId, durationMs / 1000)
     if (debug) {
-      log.log("debug", "request", { instanceId, method: seen.method, status: reply.status, mode, reason, durationMs })
+      log.log("debug", "request", { instanceId, method: seen.method, status, mode, reason, durationMs })
     }
     return reply
   }
 
-  const handle = <R>(io: RequestIo<R>, raw: R): Reply | Promise<Reply> => {
+  const handle = (request: MetadataRequest): MetadataReply | Promise<MetadataReply> => {
     const started = performance.now()
     const now = clock.nowUnsafe()
-    const method = io.method(raw)
-    const target = requestTarget(io.url(raw))
+    const method = request.method
+    const target = requestTarget(request.target)
     if (behaviour.healthPath !== null && target.path === behaviour.healthPath) return healthReply
-    const peer = io.peer(raw)
+    const peer = request.peer
     const state = fleet.resolvePeerUnsafe(peer.address)
     if (state === undefined) {
-      const seen: Seen<R> = { io, raw, method, target, started, now, peer, instanceId: null }
+      const seen: Seen = { request, method, target, started, now, peer, instanceId: null }
       return done(seen, statusReply(errorStatus.UnboundPeer), "none", "UnboundPeer")
     }
-    const token = io.header(raw, tokenHeader)
+    const token = request.header("x-aliyun-ecs-metadata-token")
     const mode: JournalMode = target.kind !== "metadata" ? "none" : token === null ? "normal" : "token"
     const instanceId = state.instance.instanceId
-    return gate({ io, raw, method, target, started, now, peer, instanceId, state, mode, token })
+    return gate({ request, method, target, started, now, peer, instanceId, state, mode, token })
   }
 
   /** Endpoint switch, throttle and faults: everything before the access decision. */
-  const gate = <R>(call: Call<R>): Reply | Promise<Reply> => {
+  const gate = (call: Call): MetadataReply | Promise<MetadataReply> => {
     const { instanceId, state, target } = call
     if (state.instance.metadataOptions.HttpEndpoint === "disabled" && behaviour.disabledEndpoint !== "forbidden") {
       counters.recordUnsafe(instanceId, CounterEvents.endpointDisabled)
@@ -122,7 +111,8 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
     if (!allowed.allowed) {
       counters.recordUnsafe(instanceId, CounterEvents.throttled)
       const retryAfter = String(Math.max(1, Math.ceil(allowed.retryAfterMs / 1000)))
-      return done(call, { ...statusReply(429), extra: ["retry-after", retryAfter] }, call.mode, "Throttled")
+      const reply = statusReply(errorStatus.Throttled)
+      return done(call, { ...reply, headers: ["retry-after", retryAfter] }, call.mode, "Throttled")
     }
     if (faults.table.list().length === 0) return afterLatency(call, null)
     const route = target.kind === "token" ? "token" : "metadata"
@@ -132,23 +122,23 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
   }
 
   /** Waits (ended early by the client leaving or the server stopping), then carries on at the new time. */
-  const hold = async <R>(call: Call<R>, ms: number): Promise<Call<R>> => {
-    await holds.wait(ms, call.io.signal(call.raw))
+  const hold = async (call: Call, ms: number): Promise<Call> => {
+    await holds.wait(ms, call.request.signal)
     return { ...call, now: clock.nowUnsafe() }
   }
 
   /** Injected latency; a client that gives up meanwhile gets nothing, and the journal says so (status 0). */
-  const delayed = async <R>(call: Call<R>, ms: number, terminal: Terminal): Promise<Reply> => {
+  const delayed = async (call: Call, ms: number, terminal: Terminal): Promise<MetadataReply> => {
     const after = await hold(call, ms)
-    if (call.io.signal(call.raw).aborted) return done(after, dropConnection, call.mode, "ClientClosed")
+    if (call.request.signal.aborted) return done(after, dropConnection, call.mode, "ClientClosed")
     return afterLatency(after, terminal)
   }
 
-  const holdThenDrop = async <R>(call: Call<R>, ms: number, reason: string): Promise<Reply> =>
+  const holdThenDrop = async (call: Call, ms: number, reason: string): Promise<MetadataReply> =>
     done(await hold(call, ms), dropConnection, call.mode, reason)
 
   /** A terminal fault, or the versioned token path's refusal, or on to the access decision. */
-  const afterLatency = <R>(call: Call<R>, terminal: Terminal): Reply | Promise<Reply> => {
+  const afterLatency = (call: Call, terminal: Terminal): MetadataReply | Promise<MetadataReply> => {
     if (terminal?.type === "status") {
       counters.recordUnsafe(call.instanceId, CounterEvents.otherError)
       const reply = statusReply(terminal.status)
@@ -171,18 +161,18 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
   }
 
   /** Access policy, then the token or the rendered bytes. */
-  const answer = <R>(call: Call<R>): Reply | Promise<Reply> => {
-    const { io, raw, instanceId, state, target, now } = call
+  const answer = (call: Call): MetadataReply | Promise<MetadataReply> => {
+    const { request, instanceId, state, target, now } = call
     const isToken = target.kind === "token"
-    const request = {
+    const access = {
       method: call.method,
       route: isToken ? ("token" as const) : ("metadata" as const),
       // Only the token route reads these two, so a read skips their lookups.
-      ttlHeader: isToken ? io.header(raw, ttlHeader) : null,
+      ttlHeader: isToken ? request.header("x-aliyun-ecs-metadata-token-ttl-seconds") : null,
       tokenHeader: call.token,
-      forwardedFor: isToken ? io.header(raw, "x-forwarded-for") : null
+      forwardedFor: isToken ? request.header("x-forwarded-for") : null
     }
-    const decision = decideSync(request, state.instance, tokens.signer, now)
+    const decision = decideSync(access, state.instance, tokens.signer, now)
     if (decision._tag === "Failure") {
       counters.recordUnsafe(instanceId, refusalEvent[decision.failure._tag])
       return done(call, refusal(decision.failure), call.mode, decision.failure._tag)
@@ -198,7 +188,7 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
     const resolved = resolve(state, target.path, query, ctx)
     if (resolved._tag === "NotFound") {
       counters.recordUnsafe(instanceId, CounterEvents.notFound)
-      return done(call, statusReply(404), granted.mode, "PathNotFound")
+      return done(call, statusReply(errorStatus.PathNotFound), granted.mode, "PathNotFound")
     }
     counters.recordUnsafe(instanceId, granted.mode === "normal" ? CounterEvents.normalOk : CounterEvents.tokenOk)
     if (resolved._tag === "Body") return done(call, ok(resolved.body), granted.mode, null)

@@ -1,5 +1,6 @@
-// A started listener, whatever runtime owns the socket.
-import type { Pipeline } from "../data/Reply.ts"
+// A started listener, and the two kinds a runtime can start: the data plane (the pipeline driven natively through the
+// request port) and any Fetch handler (the admin app).
+import type { Pipeline } from "../data/MetadataRequest.ts"
 
 export interface Listener {
   readonly host: string
@@ -8,20 +9,13 @@ export interface Listener {
   readonly close: () => Promise<void>
 }
 
-const pipelineKey = Symbol.for("@aliyun-imds/server/pipeline")
+export type FetchHandler = (request: Request) => Response | Promise<Response>
 
-export type FetchHandler = ((request: Request, env: unknown) => Response | Promise<Response>) & {
-  /** The data plane's pipeline, which a listener drives natively instead of going through Request/Response. */
-  readonly [pipelineKey]?: Pipeline
+export interface RuntimeListeners {
+  readonly name: "node" | "bun"
+  readonly data: (pipeline: Pipeline, host: string, port: number) => Promise<Listener>
+  readonly fetch: (handler: FetchHandler, host: string, port: number) => Promise<Listener>
 }
-
-export type Listen = (handler: FetchHandler, host: string, port: number) => Promise<Listener>
-
-/** `fetch` carrying `pipeline` for listeners that can drive it without Fetch objects. */
-export const withPipeline = <F extends (...args: never[]) => unknown>(fetch: F, pipeline: Pipeline): F =>
-  Object.assign((...args: Parameters<F>) => fetch(...args), { [pipelineKey]: pipeline }) as unknown as F
-
-export const pipelineOf = (handler: FetchHandler): Pipeline | undefined => handler[pipelineKey]
 
 /** `http://host:port` with IPv6 hosts bracketed. */
 export const urlOf = (host: string, port: number): string => `http://${host.includes(":") ? `[${host}]` : host}:${port}`

@@ -1,17 +1,13 @@
-// Bun: drives the data pipeline straight from Bun.serve's fetch, skipping the router; the peer comes from
-// `server.requestIP`, and a dropped connection is a response whose body stream fails.
-import { type Pipeline, type Reply, type RequestIo, statusReply, toResponse } from "../data/Reply.ts"
-import type { BunServerLike } from "./bun.ts"
+// Bun: Bun.serve's fetch drives the pipeline through the Fetch adapter; the peer comes from `server.requestIP`, and a
+// dropped connection is a response whose body stream fails.
+import { fetchAdapter } from "../data/FetchAdapter.ts"
+import type { Peer, Pipeline } from "../data/MetadataRequest.ts"
 
-const noPeer = { address: "", port: 0 }
+export interface BunServerLike {
+  requestIP(request: Request): { address: string; port: number } | null
+}
 
-const bunIo = (server: BunServerLike): RequestIo<Request> => ({
-  method: (request) => request.method,
-  url: (request) => request.url,
-  peer: (request) => server.requestIP(request) ?? noPeer,
-  header: (request, name) => request.headers.get(name),
-  signal: (request) => request.signal
-})
+const noPeer: Peer = { address: "", port: 0 }
 
 export const droppedResponse = (): Response =>
   new Response(
@@ -23,25 +19,10 @@ export const droppedResponse = (): Response =>
   )
 
 export const bunDataHandler = (pipeline: Pipeline) => {
-  let io: RequestIo<Request> | undefined
-  const respond = (request: Request, reply: Reply): Response =>
-    reply.status === 0 ? droppedResponse() : toResponse(pipeline, reply, request.method)
-  /** A bug in the pipeline answers 500, as Hono's default error handler does. */
-  const fail = (request: Request, error: unknown): Response => {
-    console.error(error)
-    return respond(request, statusReply(500))
-  }
+  const serve = fetchAdapter(pipeline, droppedResponse)
+  let peerOf: ((request: Request) => Peer) | undefined
   return (request: Request, server: BunServerLike): Response | Promise<Response> => {
-    io ??= bunIo(server)
-    try {
-      const reply = pipeline.handle(io, request)
-      if (!(reply instanceof Promise)) return respond(request, reply)
-      return reply.then(
-        (r) => respond(request, r),
-        (e) => fail(request, e)
-      )
-    } catch (error) {
-      return fail(request, error)
-    }
+    peerOf ??= (r) => server.requestIP(r) ?? noPeer
+    return serve(request, peerOf)
   }
 }

@@ -1,7 +1,7 @@
-// Bun listener via Bun.serve; the server object is handed to handlers as `env.server` (see platform/bun.ts).
-import type { BunServerLike } from "./bun.ts"
-import { bunDataHandler } from "./bunData.ts"
-import { type FetchHandler, type Listener, pipelineOf } from "./Listener.ts"
+// Bun listeners via Bun.serve: the data plane through the Fetch adapter with Bun's peer and drop, or any Fetch handler.
+import type { Pipeline } from "../data/MetadataRequest.ts"
+import { type BunServerLike, bunDataHandler } from "./bunData.ts"
+import type { FetchHandler, Listener, RuntimeListeners } from "./Listener.ts"
 
 interface BunServer extends BunServerLike {
   readonly port: number
@@ -20,14 +20,12 @@ interface BunGlobal {
 
 export const isBun = (): boolean => typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
 
-export const listenBun = async (handler: FetchHandler, host: string, port: number): Promise<Listener> => {
+const serve = async (
+  fetch: (request: Request, server: BunServer) => Response | Promise<Response>,
+  host: string,
+  port: number
+): Promise<Listener> => {
   const bun = (globalThis as unknown as { Bun: BunGlobal }).Bun
-  const pipeline = pipelineOf(handler)
-  // The data plane's pipeline runs on Bun.serve directly; any other app goes through its fetch.
-  const fetch =
-    pipeline === undefined
-      ? (request: Request, srv: BunServer) => handler(request, { server: srv })
-      : bunDataHandler(pipeline)
   const server = bun.serve({
     hostname: host,
     port,
@@ -38,4 +36,10 @@ export const listenBun = async (handler: FetchHandler, host: string, port: numbe
     error: () => new Response("Bad Request", { status: 400 })
   })
   return { host, port: server.port, close: () => server.stop(false) }
+}
+
+export const bunListeners: RuntimeListeners = {
+  name: "bun",
+  data: (pipeline: Pipeline, host, port) => serve(bunDataHandler(pipeline), host, port),
+  fetch: (handler: FetchHandler, host, port) => serve((request) => handler(request), host, port)
 }

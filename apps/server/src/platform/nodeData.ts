@@ -1,15 +1,10 @@
-// Node: drives the data pipeline straight from node:http — no Request/Response objects, headers read from the
-// parser's rawHeaders, the reply written with one writeHead/end — which is most of the data plane's cost on Node.
+// Node: node:http drives the pipeline through the request port directly — no Request/Response objects, headers read
+// from the parser's rawHeaders, the reply written with one writeHead/end — which is most of the data plane's cost.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http"
-import { type Pipeline, type Reply, type RequestIo, statusReply } from "../data/Reply.ts"
+import type { MetadataReply, MetadataRequest, Peer, Pipeline, RuleHeader } from "../data/MetadataRequest.ts"
+import { statusReply } from "../data/Reply.ts"
+import { errorStatus } from "../ErrorStatus.ts"
 import { nodeTarget } from "./nodeTarget.ts"
-
-/** One request: what node:http hands over, plus its target once validated. */
-interface Exchange {
-  readonly req: IncomingMessage
-  readonly res: ServerResponse
-  readonly url: string
-}
 
 const isOws = (code: number): boolean => code === 32 || code === 9
 
@@ -31,40 +26,54 @@ const rawHeader = (req: IncomingMessage, name: string, first = false): string | 
   return value
 }
 
-const signals = new WeakMap<Exchange, AbortSignal>()
+/** One request as node:http hands it over, with its target once validated, seen through the request port. */
+class NodeMetadataRequest implements MetadataRequest {
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  readonly target: string
+  private abort: AbortController | undefined
 
-/** Aborted when the connection closes before the reply is written (the client went away). */
-const signal = (ex: Exchange): AbortSignal => {
-  let found = signals.get(ex)
-  if (found === undefined) {
-    const controller = new AbortController()
-    ex.res.once("close", () => {
-      if (!ex.res.writableFinished) controller.abort()
-    })
-    found = controller.signal
-    signals.set(ex, found)
+  constructor(req: IncomingMessage, res: ServerResponse, target: string) {
+    this.req = req
+    this.res = res
+    this.target = target
   }
-  return found
+
+  get method(): string {
+    return this.req.method ?? "GET"
+  }
+
+  get peer(): Peer {
+    return { address: this.req.socket.remoteAddress ?? "", port: this.req.socket.remotePort ?? 0 }
+  }
+
+  header(name: RuleHeader): string | null {
+    return rawHeader(this.req, name)
+  }
+
+  /** Aborted when the connection closes before the reply is written (the client went away). */
+  get signal(): AbortSignal {
+    if (this.abort === undefined) {
+      const controller = new AbortController()
+      this.res.once("close", () => {
+        if (!this.res.writableFinished) controller.abort()
+      })
+      this.abort = controller
+    }
+    return this.abort.signal
+  }
 }
 
-const io: RequestIo<Exchange> = {
-  method: (ex) => ex.req.method ?? "GET",
-  url: (ex) => ex.url,
-  peer: (ex) => ({ address: ex.req.socket.remoteAddress ?? "", port: ex.req.socket.remotePort ?? 0 }),
-  header: (ex, name) => rawHeader(ex.req, name),
-  signal
-}
-
-const send = (pipeline: Pipeline, { req, res }: Exchange, reply: Reply): void => {
+const send = (pipeline: Pipeline, { req, res }: NodeMetadataRequest, reply: MetadataReply): void => {
   if (res.destroyed) return
-  if (reply.status === 0) {
+  if (reply._tag === "Drop") {
     req.socket.resetAndDestroy()
     return
   }
   const body = reply.body
   const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength
   const headers = ["content-type", reply.contentType ?? pipeline.contentType(), "content-length", String(length)]
-  if (reply.extra !== null) headers.push(...reply.extra)
+  if (reply.headers !== null) headers.push(...reply.headers)
   if (pipeline.serverHeader !== null) headers.push("server", pipeline.serverHeader)
   res.writeHead(reply.status, headers)
   if (req.method === "HEAD") res.end()
@@ -72,16 +81,16 @@ const send = (pipeline: Pipeline, { req, res }: Exchange, reply: Reply): void =>
 }
 
 /** A bug in the pipeline answers 500, as Hono's default error handler did. */
-const fail = (pipeline: Pipeline, ex: Exchange, error: unknown): void => {
+const fail = (pipeline: Pipeline, ex: NodeMetadataRequest, error: unknown): void => {
   console.error(error)
-  if (!ex.res.headersSent) send(pipeline, ex, statusReply(500))
+  if (!ex.res.headersSent) send(pipeline, ex, statusReply(errorStatus.InternalError))
 }
 
 /**
  * A body sent with Transfer-Encoding can still turn out malformed: reply once the parser has read all of it, so a
  * framing error gets the listener's plain 400 rather than a reply followed by a reset (as with the Hono adapter).
  */
-const deliver = (pipeline: Pipeline, ex: Exchange, reply: Reply): void => {
+const deliver = (pipeline: Pipeline, ex: NodeMetadataRequest, reply: MetadataReply): void => {
   if (rawHeader(ex.req, "transfer-encoding") === null) send(pipeline, ex, reply)
   else {
     ex.req.once("end", () => send(pipeline, ex, reply))
@@ -95,13 +104,13 @@ export const nodeDataHandler =
     const url = nodeTarget(req.url ?? "", rawHeader(req, "host", true) || listenHost)
     if (url === null) {
       // What the Hono adapter answers to a target or Host it cannot turn into a URL: a bare 400.
-      res.writeHead(400)
+      res.writeHead(errorStatus.BadRequestTarget)
       res.end()
       return
     }
-    const ex: Exchange = { req, res, url }
+    const ex = new NodeMetadataRequest(req, res, url)
     try {
-      const reply = pipeline.handle(io, ex)
+      const reply = pipeline.handle(ex)
       if (reply instanceof Promise) {
         reply.then(
           (r) => deliver(pipeline, ex, r),

@@ -2,7 +2,7 @@
 // harness, the metadata-option switches the status tables run under, and a two-instance fleet bound by peer address.
 import { decodeFleet, type FleetConfig } from "@aliyun-imds/core"
 import { Effect } from "effect"
-import type { Peer } from "../../src/platform/Platform.ts"
+import type { Peer } from "../../src/data/MetadataRequest.ts"
 import type { Harness } from "./harness.ts"
 
 export const ttlHeader = "X-aliyun-ecs-metadata-token-ttl-seconds"

@@ -7,9 +7,9 @@ import type { Hono } from "hono"
 import { makeAdminApp } from "../../src/admin/AdminPlane.ts"
 import { makeDataApp } from "../../src/data/DataPlane.ts"
 import { Holds } from "../../src/data/Holds.ts"
+import type { Peer } from "../../src/data/MetadataRequest.ts"
 import type { FleetSource } from "../../src/FleetSource.ts"
 import { type LogLevel, makeLogger } from "../../src/Log.ts"
-import { type Peer, testPlatform } from "../../src/platform/Platform.ts"
 import { type DataPlaneBehaviour, defaultBehaviour } from "../../src/ServerOptions.ts"
 import { buildServices, type CoreServices, type Runtime } from "../../src/Services.ts"
 
@@ -54,7 +54,7 @@ export const makeHarness = async (options: HarnessOptions = {}): Promise<Harness
   const log = makeLogger(options.log?.level ?? "silent", options.log?.sink ?? (() => {}), services.clock.nowUnsafe)
   const behaviour = { ...defaultBehaviour, ...options.behaviour }
   const holds = new Holds()
-  const data = makeDataApp({ services, behaviour, platform: testPlatform, log, holds })
+  const data = makeDataApp({ services, behaviour, log, holds })
   const source = options.source ?? { describe: "harness", load: async () => fleet }
   const admin = makeAdminApp({
     runtime,

@@ -7,7 +7,6 @@ import { makeAdminApp } from "../../../src/admin/AdminPlane.ts"
 import { makeDataApp } from "../../../src/data/DataPlane.ts"
 import { Holds } from "../../../src/data/Holds.ts"
 import { makeLogger } from "../../../src/Log.ts"
-import { testPlatform } from "../../../src/platform/Platform.ts"
 import { defaultBehaviour } from "../../../src/ServerOptions.ts"
 import { buildServices, type CoreServices, type Runtime } from "../../../src/Services.ts"
 import { startServer } from "../../../src/startServer.ts"
@@ -60,7 +59,7 @@ export const inProcess = async (setup: Setup): Promise<InProcess> => {
   const fleet = await Effect.runPromise(decodeFleet(fleetYaml, "yaml"))
   const { runtime, services } = await buildServices({ fleet, identity: setup.identity })
   const log = makeLogger("silent", () => {}, services.clock.nowUnsafe)
-  const data = makeDataApp({ services, behaviour: defaultBehaviour, platform: testPlatform, log, holds: new Holds() })
+  const data = makeDataApp({ services, behaviour: defaultBehaviour, log, holds: new Holds() })
   const source = { describe: "matrix", load: async () => fleet }
   const admin = makeAdminApp({ runtime, services, source, log, token: null, platformName: "test", dataUrl: () => "" })
   return {
