@@ -1,6 +1,6 @@
 // The flags of a serving process, declared once as data: the server's own entry (main.ts) and the CLI's `serve`
 // both derive their parsers, help and checks from this table, so a flag is added or documented in one place.
-import { HttpEndpoint, HttpTokens } from "@aliyun-imds/core/Enumerations"
+import { HttpEndpoint, HttpTokens } from "@aliyun-imds/core/enumerations"
 import type { ServerOptions } from "./ServerOptions.ts"
 
 interface Common {

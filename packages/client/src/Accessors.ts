@@ -1,6 +1,6 @@
 // Typed accessors for the single-value items of spec §3–§8: instance facts, addresses, DNS/NTP lists, user and
 // vendor data as bytes, spot termination, system events, `meta-data/all` and the identity document and signature.
-import { verifyPkcs7 } from "@aliyun-imds/core/Identity"
+import { verifyPkcs7 } from "@aliyun-imds/core/identity"
 import { Effect, Option, Schema } from "effect"
 import {
   BooleanText,

@@ -1,25 +1,133 @@
 // @aliyun-imds/core: the pure domain of the ECS instance metadata service, shared by the server, client and CLI.
-export * from "./AccessPolicy.ts"
-export * from "./Counters.ts"
-export * from "./Enumerations.ts"
-export * from "./Errors.ts"
-export * from "./Events.ts"
-export * from "./Faults.ts"
-export * from "./Fleet.ts"
-export * from "./FleetBinding.ts"
-export * from "./FleetDefaults.ts"
-export * from "./FleetStore.ts"
-export * from "./Identity.ts"
-export * from "./Instance.ts"
-export * from "./InstanceState.ts"
-export * from "./IpAddress.ts"
-export * from "./Journal.ts"
-export * from "./MetadataOptionsApi.ts"
-export * from "./MetadataPath.ts"
-export * from "./MetadataTree.ts"
-export * from "./RamCredentials.ts"
-export * from "./Render.ts"
-export * from "./Throttle.ts"
-export * from "./Token.ts"
-export * from "./UtcTime.ts"
-export * from "./VirtualClock.ts"
+// Each concept folder's index.ts is its public face; this file names every export of the package.
+export {
+  type AccessRequest,
+  type AccessSubject,
+  anyInstance,
+  type Decision,
+  decide,
+  decideSync,
+  FaultAction,
+  type FaultOutcome,
+  type FaultRule,
+  FaultRuleInput,
+  Faults,
+  InvalidThrottleRule,
+  type TakeResult,
+  Throttle,
+  type ThrottleRule
+} from "./access/index.ts"
+export { type ClockState, utcSeconds, VirtualClock } from "./clock/index.ts"
+export {
+  type CounterEvent,
+  CounterEvents,
+  Counters,
+  type CountersSnapshot,
+  escapeLabelValue,
+  type InstanceCounters,
+  refusalEvent,
+  tokenRefusalReasons
+} from "./counters/index.ts"
+export {
+  type CredentialSeries,
+  credentialAt,
+  credentialIndexAt,
+  credentialsAt,
+  currentCredentials,
+  isCredentialValid,
+  type RamCredential,
+  renderCredentials,
+  validCredentialsAt
+} from "./credentials/index.ts"
+export {
+  defaultMetadataOptions,
+  FaultRoute,
+  HttpEndpoint,
+  HttpTokens,
+  InstanceMetadataTags,
+  JournalMode,
+  SystemEventType
+} from "./Enumerations.ts"
+export {
+  type AccessError,
+  type CoreError,
+  EndpointDisabled,
+  FleetInvalid,
+  ForwardedTokenRequest,
+  InstanceExists,
+  InstanceNotFound,
+  InvalidMetadataOption,
+  InvalidTtl,
+  MethodNotAllowed,
+  PathNotFound,
+  RoleNotAttached,
+  Throttled,
+  TokenBadMac,
+  type TokenError,
+  TokenExpired,
+  TokenForeignInstance,
+  TokenMalformed,
+  TokenRequired,
+  UnboundPeer
+} from "./Errors.ts"
+export {
+  decodeFleet,
+  decodeFleetResult,
+  decodeFleetValue,
+  decodeInstanceInput,
+  defaultFleet,
+  defaultWireOptions,
+  demoRoleName,
+  type FleetConfig,
+  FleetFile,
+  FleetStore,
+  type FleetStoreApi,
+  fleetJsonSchema,
+  formatFieldPath,
+  Instance,
+  InstanceInput,
+  type InstanceMetadataOptions,
+  type InstanceState,
+  MetadataOptions,
+  type ModifyMetadataOptionsRequest,
+  NetworkInterface,
+  parseModifyRequest,
+  RamRoleInput,
+  type RoleState,
+  type SystemEvent,
+  type WireOptions
+} from "./fleet/index.ts"
+export {
+  Identity,
+  type IdentityPem,
+  IdentityPemInvalid,
+  type Pkcs7Verification,
+  verifyPkcs7,
+  withAudience
+} from "./identity/index.ts"
+export { Journal, type JournalEntry, type JournalQuery } from "./journal/index.ts"
+export {
+  identityDocument,
+  type MetadataPath,
+  parsePath,
+  publishedEvents,
+  type RenderContext,
+  type Resolved,
+  renderSystemEvents,
+  resolve,
+  resolveNow,
+  spotTerminationTime,
+  versions
+} from "./metadata/index.ts"
+export {
+  type IssuedToken,
+  maxTtlSeconds,
+  minTtlSeconds,
+  type NonceSource,
+  parseTtl,
+  parseTtlSync,
+  type TokenOptions,
+  TokenSigner,
+  Tokens,
+  type VerifiedToken
+} from "./token/index.ts"

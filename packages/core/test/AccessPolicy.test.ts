@@ -1,10 +1,16 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Clock, Effect, Result } from "effect"
 import { TestClock } from "effect/testing"
-import { type AccessRequest, type AccessSubject, type Decision, decide, decideSync } from "../src/AccessPolicy.ts"
+import {
+  type AccessRequest,
+  type AccessSubject,
+  type Decision,
+  decide,
+  decideSync
+} from "../src/access/AccessPolicy.ts"
 import type { AccessError } from "../src/Errors.ts"
-import type { MetadataOptions } from "../src/Instance.ts"
-import { Tokens } from "../src/Token.ts"
+import type { MetadataOptions } from "../src/fleet/Instance.ts"
+import { Tokens } from "../src/token/Token.ts"
 
 const subject = (
   HttpTokens: MetadataOptions["HttpTokens"],

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { CounterEvents, CounterStore, Counters, escapeLabelValue, refusalEvent } from "../src/Counters.ts"
+import { CounterEvents, CounterStore, Counters, escapeLabelValue, refusalEvent } from "../src/counters/Counters.ts"
 
 const provide = Effect.provide(Counters.layer)
 

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { eventCycleStatus, publishedEvents, renderSystemEvents, spotTerminationTime } from "../src/Events.ts"
-import type { SystemEvent } from "../src/InstanceState.ts"
-import { resolve } from "../src/Render.ts"
+import type { SystemEvent } from "../src/fleet/InstanceState.ts"
+import { eventCycleStatus, publishedEvents, renderSystemEvents, spotTerminationTime } from "../src/metadata/Events.ts"
+import { resolve } from "../src/metadata/Render.ts"
 import { ctx, linux, stateOf } from "./fixtures.ts"
 
 const T = Date.UTC(2026, 4, 1, 2, 0, 0)

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { FaultRuleInput, Faults, FaultTable } from "../src/Faults.ts"
+import { FaultRuleInput, Faults, FaultTable } from "../src/access/Faults.ts"
 
 const token = { instanceId: "i-a", route: "token", method: "PUT", path: "/latest/api/token" } as const
 const read = { instanceId: "i-a", route: "metadata", method: "GET", path: "/latest/meta-data/instance-id" } as const

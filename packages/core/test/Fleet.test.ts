@@ -2,8 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Result } from "effect"
 import { Base64 } from "effect/encoding"
-import { decodeFleet, decodeFleetResult, decodeInstanceInput, fleetJsonSchema } from "../src/Fleet.ts"
-import type { FleetConfig } from "../src/FleetSchema.ts"
+import { decodeFleet, decodeFleetResult, decodeInstanceInput, fleetJsonSchema } from "../src/fleet/Fleet.ts"
+import type { FleetConfig } from "../src/fleet/FleetSchema.ts"
 
 const exampleYaml = `
 version: 1

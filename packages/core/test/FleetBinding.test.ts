@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { bindPeer, compileBinding } from "../src/FleetBinding.ts"
-import { defaultFleet } from "../src/FleetDefaults.ts"
-import type { Instance } from "../src/Instance.ts"
-import { cidrContains, cidrWithin, formatIp, isSingleAddress, parseCidr, parseIp } from "../src/IpAddress.ts"
+import { bindPeer, compileBinding } from "../src/fleet/FleetBinding.ts"
+import { defaultFleet } from "../src/fleet/FleetDefaults.ts"
+import type { Instance } from "../src/fleet/Instance.ts"
+import { cidrContains, cidrWithin, formatIp, isSingleAddress, parseCidr, parseIp } from "../src/fleet/IpAddress.ts"
 
 const base = defaultFleet("binding").instances[0]!
 const instance = (instanceId: string, sourceAddresses: ReadonlyArray<string>): Instance => ({

@@ -1,10 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Base64 } from "effect/encoding"
-import { defaultFleet, makeFleetContext, resolveInstance } from "../src/FleetDefaults.ts"
-import type { InstanceInput } from "../src/FleetSchema.ts"
-import { type Instance, primaryInterface } from "../src/Instance.ts"
-import { cidrContains, parseCidr, parseIp } from "../src/IpAddress.ts"
-import { findRegion, regions } from "../src/Regions.ts"
+import { defaultFleet, makeFleetContext, resolveInstance } from "../src/fleet/FleetDefaults.ts"
+import type { InstanceInput } from "../src/fleet/FleetSchema.ts"
+import { type Instance, primaryInterface } from "../src/fleet/Instance.ts"
+import { cidrContains, parseCidr, parseIp } from "../src/fleet/IpAddress.ts"
+import { findRegion, regions } from "../src/fleet/Regions.ts"
 
 const generate = (seed: string, count: number, input: InstanceInput = {}): Array<Instance> => {
   const context = makeFleetContext(seed)

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Result } from "effect"
 import { TestClock } from "effect/testing"
-import { decodeFleetResult } from "../src/Fleet.ts"
-import type { FleetConfig } from "../src/FleetSchema.ts"
-import { FleetStore } from "../src/FleetStore.ts"
+import { decodeFleetResult } from "../src/fleet/Fleet.ts"
+import type { FleetConfig } from "../src/fleet/FleetSchema.ts"
+import { FleetStore } from "../src/fleet/FleetStore.ts"
 
 const fleetOf = (fleet: object): FleetConfig => {
   const result = decodeFleetResult(JSON.stringify({ version: 1, ...fleet }), "json")

@@ -8,7 +8,7 @@ import * as asn1js from "asn1js"
 import { Effect, Exit, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import * as pkijs from "pkijs"
-import { Identity, type IdentityPemInvalid, verifyPkcs7 } from "../src/Identity.ts"
+import { Identity, type IdentityPemInvalid, verifyPkcs7 } from "../src/identity/Identity.ts"
 
 const document =
   '{"zone-id":"cn-hangzhou-h","serial-number":"4acd2b47-b328-4762-852f-998ee8f1b3b0","instance-id":"i-bp1abcdefghijklmnopq",' +

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer } from "effect"
-import { Journal, type JournalInput, JournalRing } from "../src/Journal.ts"
+import { Journal, type JournalInput, JournalRing } from "../src/journal/Journal.ts"
 
 const entry = (over: Partial<JournalInput> = {}): JournalInput => ({
   time: 1_000,

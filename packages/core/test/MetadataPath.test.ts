@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { parsePath } from "../src/MetadataPath.ts"
+import { parsePath } from "../src/metadata/MetadataPath.ts"
 
 const segments = (raw: string) => {
   const path = parsePath(raw)

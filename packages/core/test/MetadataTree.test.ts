@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
-import type { Instance } from "../src/Instance.ts"
-import type { InstanceState } from "../src/InstanceState.ts"
-import { identityDocument } from "../src/MetadataTree.ts"
-import { resolve } from "../src/Render.ts"
+import type { Instance } from "../src/fleet/Instance.ts"
+import type { InstanceState } from "../src/fleet/InstanceState.ts"
+import { identityDocument } from "../src/metadata/MetadataTree.ts"
+import { resolve } from "../src/metadata/Render.ts"
 import { ctx, dualStack, linux, stateOf, windows, withRole } from "./fixtures.ts"
 
 const get = (state: InstanceState, path: string): string | null => {

@@ -4,13 +4,29 @@ import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 
 const srcDir = join(import.meta.dirname, "..", "src")
-const sources = readdirSync(srcDir)
+const sources = readdirSync(srcDir, { recursive: true, encoding: "utf8" })
   .filter((f) => f.endsWith(".ts"))
   .map((f) => ({ file: f, text: readFileSync(join(srcDir, f), "utf8") }))
 
 describe("core purity", () => {
-  it("has source files to check", () => {
-    assert.isAbove(sources.length, 20)
+  it("has source files to check, in every concept folder", () => {
+    assert.isAbove(sources.length, 40)
+    for (const folder of [
+      "access",
+      "clock",
+      "counters",
+      "credentials",
+      "fleet",
+      "identity",
+      "journal",
+      "metadata",
+      "token"
+    ]) {
+      assert.isTrue(
+        sources.some((s) => s.file.startsWith(`${folder}/`)),
+        folder
+      )
+    }
   })
 
   it("imports no platform module (node:, bun, fs, http, process)", () => {

@@ -1,8 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { rotateRole } from "../src/FleetStoreState.ts"
-import type { RoleState } from "../src/InstanceState.ts"
 import {
   type CredentialSeries,
   credentialAt,
@@ -12,7 +10,9 @@ import {
   type RamCredential,
   renderCredentials,
   validCredentialsAt
-} from "../src/RamCredentials.ts"
+} from "../src/credentials/RamCredentials.ts"
+import { rotateRole } from "../src/fleet/FleetStoreState.ts"
+import type { RoleState } from "../src/fleet/InstanceState.ts"
 import { secret, stateOf, withRole } from "./fixtures.ts"
 
 const ANCHOR = Date.UTC(2026, 3, 10, 18, 9, 23)

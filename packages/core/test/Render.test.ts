@@ -1,11 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
-import type { Instance } from "../src/Instance.ts"
-import { defaultWireOptions, type InstanceState } from "../src/InstanceState.ts"
-import { identityDocument } from "../src/MetadataTree.ts"
-import { credentialsAt, renderCredentials } from "../src/RamCredentials.ts"
-import { type RenderContext, resolve, resolveNow } from "../src/Render.ts"
+import { credentialsAt, renderCredentials } from "../src/credentials/RamCredentials.ts"
+import type { Instance } from "../src/fleet/Instance.ts"
+import { defaultWireOptions, type InstanceState } from "../src/fleet/InstanceState.ts"
+import { identityDocument } from "../src/metadata/MetadataTree.ts"
+import { type RenderContext, resolve, resolveNow } from "../src/metadata/Render.ts"
 import { ctx, linux, NOW, roleState, secret, stateOf, windows, withRole } from "./fixtures.ts"
 
 const body = (state: InstanceState, path: string, context: RenderContext = ctx()): string | null => {

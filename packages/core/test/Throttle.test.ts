@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { Throttle, TokenBucket } from "../src/Throttle.ts"
+import { Throttle, TokenBucket } from "../src/access/Throttle.ts"
 
 const provide = Effect.provide(Throttle.layer)
 

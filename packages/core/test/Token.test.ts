@@ -1,10 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Result } from "effect"
 import { TestClock } from "effect/testing"
+import { VirtualClock } from "../src/clock/VirtualClock.ts"
 import { type TokenError, TokenMalformed } from "../src/Errors.ts"
-import { parseTtl, parseTtlSync, TokenSigner, Tokens } from "../src/Token.ts"
-import { decodeBase64Url, encodeBase64Url, layoutToken, overheadBytes } from "../src/TokenCodec.ts"
-import { VirtualClock } from "../src/VirtualClock.ts"
+import { parseTtl, parseTtlSync, TokenSigner, Tokens } from "../src/token/Token.ts"
+import { decodeBase64Url, encodeBase64Url, layoutToken, overheadBytes } from "../src/token/TokenCodec.ts"
 
 const ecsId = "i-bp13znx0m0me8cquu1234"
 

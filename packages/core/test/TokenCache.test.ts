@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { VerifiedTokenCache } from "../src/TokenCache.ts"
+import { VerifiedTokenCache } from "../src/token/TokenCache.ts"
 
 /** Deterministic pseudo-random tokens; `collide` forces equal tails (equal hashes) to exercise probing. */
 const tokenOf = (n: number, collide: boolean) =>

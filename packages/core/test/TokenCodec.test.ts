@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Result } from "effect"
 import { TokenMalformed } from "../src/Errors.ts"
-import { TokenSigner } from "../src/Token.ts"
+import { TokenSigner } from "../src/token/Token.ts"
 import {
   decodeBase64Url,
   encodeBase64Url,
@@ -11,7 +11,7 @@ import {
   overheadBytes,
   parseToken,
   parseTtlSync
-} from "../src/TokenCodec.ts"
+} from "../src/token/TokenCodec.ts"
 
 const reasonOf = (token: string): string | null => {
   const parsed = parseToken(token)

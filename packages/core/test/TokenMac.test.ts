@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { hmac } from "@noble/hashes/hmac.js"
 import { sha256 } from "@noble/hashes/sha2.js"
-import { TokenMac } from "../src/TokenMac.ts"
+import { TokenMac } from "../src/token/TokenMac.ts"
 
 const bytes = (length: number, seed: number) => Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 7) & 255)
 

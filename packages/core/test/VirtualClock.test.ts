@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Clock, Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { VirtualClock } from "../src/VirtualClock.ts"
+import { VirtualClock } from "../src/clock/VirtualClock.ts"
 
 describe("VirtualClock", () => {
   it.effect("follows the underlying clock plus an offset that advance moves", () =>

@@ -1,8 +1,8 @@
 // Hand-built instances for the tree and render tests, shaped after the real captures of spec §3.1 so the listings can
 // be compared byte for byte (no dependency on the fleet generator).
-import type { Instance, NetworkInterface } from "../src/Instance.ts"
-import { defaultWireOptions, type InstanceState } from "../src/InstanceState.ts"
-import type { RenderContext } from "../src/Render.ts"
+import type { Instance, NetworkInterface } from "../src/fleet/Instance.ts"
+import { defaultWireOptions, type InstanceState } from "../src/fleet/InstanceState.ts"
+import type { RenderContext } from "../src/metadata/Render.ts"
 
 export const primaryEni: NetworkInterface = {
   mac: "00:16:3e:0f:12:34",

@@ -14,14 +14,14 @@ export const targets: ReadonlyArray<Target> = [
     name: "core",
     dir: "packages/core",
     mutate: [
-      "src/AccessPolicy.ts",
-      "src/Token.ts",
-      "src/TokenCodec.ts",
-      "src/TokenMac.ts",
-      "src/TokenCache.ts",
-      "src/FleetBinding.ts",
-      "src/IpAddress.ts",
-      "src/Throttle.ts"
+      "src/access/AccessPolicy.ts",
+      "src/token/Token.ts",
+      "src/token/TokenCodec.ts",
+      "src/token/TokenMac.ts",
+      "src/token/TokenCache.ts",
+      "src/fleet/FleetBinding.ts",
+      "src/fleet/IpAddress.ts",
+      "src/access/Throttle.ts"
     ],
     vitestConfig: "vitest.config.ts"
   },

@@ -1,7 +1,7 @@
 // `instances list|add|remove` and `set <instance> <path> <value>`: the fleet at run time, through the admin API.
 
 import type { AdminInput, AdminOutput } from "@aliyun-imds/admin-api"
-import { HttpEndpoint, HttpTokens } from "@aliyun-imds/core/Enumerations"
+import { HttpEndpoint, HttpTokens } from "@aliyun-imds/core/enumerations"
 import { Effect, FileSystem, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { parse as parseYaml } from "yaml"

@@ -2,7 +2,7 @@
 // instance, mode, status and time; `--follow` polls for new entries until Ctrl-C.
 
 import type { AdminOutput } from "@aliyun-imds/admin-api"
-import { JournalMode } from "@aliyun-imds/core/Enumerations"
+import { JournalMode } from "@aliyun-imds/core/enumerations"
 import { Effect, Option, Ref, Schedule } from "effect"
 import { Command, Flag } from "effect/cli"
 import { enumFlag } from "../EnumFlags.ts"

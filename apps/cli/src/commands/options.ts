@@ -1,7 +1,7 @@
 // `options get|set`: ECS DescribeInstances MetadataOptions / ModifyInstanceMetadataOptions through the admin API.
 // `options set --http-tokens required` is forced hardened mode: token-less reads get 403 from then on.
 import type { AdminOutput } from "@aliyun-imds/admin-api"
-import { HttpEndpoint, HttpTokens, InstanceMetadataTags } from "@aliyun-imds/core/Enumerations"
+import { HttpEndpoint, HttpTokens, InstanceMetadataTags } from "@aliyun-imds/core/enumerations"
 import { Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { enumFlag } from "../EnumFlags.ts"

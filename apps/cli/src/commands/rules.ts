@@ -2,7 +2,7 @@
 // listener, through the admin API.
 
 import type { AdminInput, AdminOutput } from "@aliyun-imds/admin-api"
-import { FaultRoute } from "@aliyun-imds/core/Enumerations"
+import { FaultRoute } from "@aliyun-imds/core/enumerations"
 import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { enumFlag } from "../EnumFlags.ts"

@@ -2,7 +2,7 @@
 // Accesses", plus a latency histogram, read as JSON or Prometheus text. Recording only bumps fields of cells
 // allocated once per instance, so it can run on every request.
 import { Context, Effect, Layer } from "effect"
-import type { AccessError } from "./Errors.ts"
+import type { AccessError } from "../Errors.ts"
 
 export const tokenRefusalReasons = [
   "malformed",

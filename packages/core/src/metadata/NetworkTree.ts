@@ -1,6 +1,6 @@
 // The `network/interfaces/macs/<mac>/` subtree: one directory per ENI with its addressing, in the exact formats of
 // spec §3.2 (private-ipv4s as a JSON array, IPv6 lists bracketed without quotes, IPv6 items only on IPv6 ENIs).
-import type { Instance, NetworkInterface } from "./Instance.ts"
+import type { Instance, NetworkInterface } from "../fleet/Instance.ts"
 import { type Child, type Dir, dir, optionalText, text } from "./MetadataNode.ts"
 
 export const networkDir = (instance: Instance): Dir =>

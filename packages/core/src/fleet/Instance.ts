@@ -2,7 +2,7 @@
 // metadata options (ECS API names and values). Fleet.ts fills unset fields with generated, self-consistent defaults.
 import { Schema } from "effect"
 
-import { HttpEndpoint, HttpTokens, InstanceMetadataTags } from "./Enumerations.ts"
+import { HttpEndpoint, HttpTokens, InstanceMetadataTags } from "../Enumerations.ts"
 
 export const MetadataOptions = Schema.Struct({
   HttpEndpoint,

@@ -1,7 +1,7 @@
 // The ECS ModifyInstanceMetadataOptions / DescribeInstances view of an instance's metadata options: request
 // validation with the real API's error codes and messages (spec §11), checked in the API's parameter order.
 import { Result } from "effect"
-import { InvalidMetadataOption } from "./Errors.ts"
+import { InvalidMetadataOption } from "../Errors.ts"
 import type { MetadataOptions } from "./Instance.ts"
 
 export interface ModifyMetadataOptionsRequest {

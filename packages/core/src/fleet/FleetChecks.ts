@@ -1,13 +1,13 @@
 // Rules of a fleet that a per-field schema cannot express: tag keys, user-data size, region/zone and CIDR
 // agreement, and fleet-wide uniqueness of instance ids and source addresses. Each returns the first problem found.
 import { Result } from "effect"
-import { FleetInvalid } from "./Errors.ts"
+import { FleetInvalid } from "../Errors.ts"
+import { readUserData, userDataProblemMessage } from "../metadata/UserData.ts"
 import { defaultRoleOverlapSeconds, defaultRoleValiditySeconds } from "./FleetDefaults.ts"
 import type { InstanceDefaultsInput, InstanceInput, NetworkInterfaceInput } from "./FleetSchema.ts"
 import type { Instance } from "./Instance.ts"
 import { cidrWithin, formatCidr, parseCidr } from "./IpAddress.ts"
 import { regionOfZone } from "./Regions.ts"
-import { readUserData, userDataProblemMessage } from "./UserData.ts"
 
 const invalid = (path: string, message: string) => new FleetInvalid({ path, message })
 

@@ -1,8 +1,9 @@
 // The metadata tree of one instance state (spec §2–§3): the version root, the full meta-data catalogue with only the
 // items that exist for this instance, overrides applied on top, and the dynamic and maintenance trees.
+
+import type { Instance } from "../fleet/Instance.ts"
+import type { InstanceState, RoleState } from "../fleet/InstanceState.ts"
 import { spotTerminationTime } from "./Events.ts"
-import type { Instance } from "./Instance.ts"
-import type { InstanceState, RoleState } from "./InstanceState.ts"
 import { type Child, type Dir, dir, dynamicLeaf, optionalText, seal, text } from "./MetadataNode.ts"
 import { applyOverrides } from "./MetadataOverrides.ts"
 import { networkDir } from "./NetworkTree.ts"

@@ -2,7 +2,7 @@
 // resolve every instance to a complete model. Every failure is one FleetInvalid naming the offending field.
 import { Effect, JsonSchema, Result, Schema, SchemaIssue } from "effect"
 import { parse as parseYaml } from "yaml"
-import { FleetInvalid } from "./Errors.ts"
+import { FleetInvalid } from "../Errors.ts"
 import { checkInstanceInput, checkShared, checkUniqueAddresses, checkUniqueIds } from "./FleetChecks.ts"
 import { makeFleetContext, resolveInstance } from "./FleetDefaults.ts"
 import {

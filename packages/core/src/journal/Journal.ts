@@ -2,7 +2,7 @@
 // which result. A bounded ring over preallocated columns (JournalColumns.ts); appending copies the entry's fields into
 // its slot (no shifting, no allocation) and the oldest entry is overwritten when full.
 import { Context, Effect, Layer } from "effect"
-import type { JournalMode } from "./Enumerations.ts"
+import type { JournalMode } from "../Enumerations.ts"
 import { JournalColumns } from "./JournalColumns.ts"
 
 export interface JournalInput {

@@ -2,7 +2,7 @@
 // version u8 | key id u32 | instance id (u8 length + UTF-8) | issuedAt i64 ms | expiresAt i64 ms | nonce 12 | HMAC 32)
 // in unpadded base64url.
 import { Effect, Result } from "effect"
-import { InvalidTtl, TokenMalformed } from "./Errors.ts"
+import { InvalidTtl, TokenMalformed } from "../Errors.ts"
 
 export const minTtlSeconds = 1
 export const maxTtlSeconds = 21600

@@ -1,7 +1,8 @@
 // Time-driven notices of one instance: the spot reclaim time (`instance/spot/termination-time`) and the scheduled
 // system events (`maintenance/active-system-events`), visible from their publish time on the virtual clock.
-import type { SystemEvent } from "./InstanceState.ts"
-import { utcSeconds } from "./UtcTime.ts"
+
+import { utcSeconds } from "../clock/UtcTime.ts"
+import type { SystemEvent } from "../fleet/InstanceState.ts"
 
 /** `instance/spot/termination-time` body: UTC `yyyy-MM-ddTHH:mm:ssZ` (spec §8, S10). */
 export const spotTerminationTime = (terminationMs: number): string => utcSeconds(terminationMs)

@@ -1,7 +1,7 @@
 // The metadata service's "access frequency limits" (spec §13): no numbers are published, so the emulator offers an
 // optional token bucket per instance, off until a rule is set. A refused request is answered 429 by the server.
 import { Clock, Context, Effect, Layer, Schema } from "effect"
-import { Throttled } from "./Errors.ts"
+import { Throttled } from "../Errors.ts"
 
 export interface ThrottleRule {
   /** Sustained rate: tokens added per second. */

@@ -3,7 +3,7 @@
 import { hmac } from "@noble/hashes/hmac.js"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { Clock, Context, Effect, Layer, Result } from "effect"
-import { TokenBadMac, type TokenError, TokenExpired, TokenForeignInstance, TokenMalformed } from "./Errors.ts"
+import { TokenBadMac, type TokenError, TokenExpired, TokenForeignInstance, TokenMalformed } from "../Errors.ts"
 import { VerifiedTokenCache } from "./TokenCache.ts"
 import {
   encodeBase64Url,

@@ -1,7 +1,7 @@
 // Fault injection rules for the data plane: added latency, a fixed status, a connection reset or a black hole,
 // matched by instance, route, method and path prefix, optionally for a limited number of requests.
 import { Context, Effect, Layer, Schema } from "effect"
-import { FaultRoute } from "./Enumerations.ts"
+import { FaultRoute } from "../Enumerations.ts"
 
 export const FaultAction = Schema.Union([
   Schema.Struct({

@@ -1,7 +1,7 @@
 // The live fleet: one InstanceState per instance, the loaded FleetConfig and its compiled peer binding. Admin
 // operations replace states (each with a fresh revision) and bump `version`; per-request lookups are sync Map hits.
 import { Clock, Context, Effect, Layer, Result } from "effect"
-import { FleetInvalid, InstanceExists, InstanceNotFound, RoleNotAttached, UnboundPeer } from "./Errors.ts"
+import { FleetInvalid, InstanceExists, InstanceNotFound, RoleNotAttached, UnboundPeer } from "../Errors.ts"
 import { validateInstanceInput, validateRamRole } from "./Fleet.ts"
 import { compileBinding, type PeerMatcher } from "./FleetBinding.ts"
 import { checkUniqueAddresses, isValidOverridePath } from "./FleetChecks.ts"

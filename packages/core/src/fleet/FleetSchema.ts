@@ -1,7 +1,7 @@
 // The fleet file's shape (YAML or JSON) as an Effect Schema: every Instance field is optional and filled by
 // FleetDefaults; metadata options keep their ECS API names. The published JSON Schema is generated from it.
 import { Schema } from "effect"
-import { HttpEndpoint, HttpTokens, InstanceMetadataTags } from "./Enumerations.ts"
+import { HttpEndpoint, HttpTokens, InstanceMetadataTags } from "../Enumerations.ts"
 import type { Instance } from "./Instance.ts"
 import { OsType } from "./Instance.ts"
 import type { WireOptions } from "./InstanceState.ts"

@@ -8,7 +8,7 @@ import type {
   InvalidMetadataOption,
   RoleNotAttached,
   UnboundPeer
-} from "./Errors.ts"
+} from "../Errors.ts"
 import type { FleetConfig, InstanceInput } from "./FleetSchema.ts"
 import type { InstanceState, SystemEvent, WireOptions } from "./InstanceState.ts"
 import type { InstanceMetadataOptions, ModifyMetadataOptionsRequest } from "./MetadataOptionsApi.ts"

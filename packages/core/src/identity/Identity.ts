@@ -43,7 +43,7 @@ export class Identity extends Context.Service<
     readonly certificatePem: Effect.Effect<string>
     readonly exportPem: Effect.Effect<IdentityPem>
   }
->()("@aliyun-imds/core/Identity") {
+>()("@aliyun-imds/core/identity") {
   /**
    * Fresh RSA-2048 key and certificate, valid for 7300 days from the Clock's now when the layer is built, with a
    * random 32-bit serial; the key itself is made on first use.

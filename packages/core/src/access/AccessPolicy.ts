@@ -1,9 +1,15 @@
 // One decision per data-plane request (spec §10, design "Status codes"): endpoint switch, then the token PUT or the
 // metadata read with its token and HttpTokens checks, in a fixed order so each refusal maps to one status.
 import { Effect, Result } from "effect"
-import { type AccessError, EndpointDisabled, ForwardedTokenRequest, MethodNotAllowed, TokenRequired } from "./Errors.ts"
-import type { Instance } from "./Instance.ts"
-import { parseTtlSync, type TokenSigner, Tokens, type VerifiedToken } from "./Token.ts"
+import {
+  type AccessError,
+  EndpointDisabled,
+  ForwardedTokenRequest,
+  MethodNotAllowed,
+  TokenRequired
+} from "../Errors.ts"
+import type { Instance } from "../fleet/Instance.ts"
+import { parseTtlSync, type TokenSigner, Tokens, type VerifiedToken } from "../token/Token.ts"
 
 export interface AccessRequest {
   /** Upper-case HTTP method. */

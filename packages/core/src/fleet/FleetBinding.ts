@@ -1,7 +1,7 @@
 // Which instance a TCP peer is: exact addresses in a Map, then CIDR blocks longest-prefix first, then the fleet's
 // default instance (or nobody, when unmatched peers are refused). Compiled once per fleet change, memoised per peer.
 import { Effect } from "effect"
-import { UnboundPeer } from "./Errors.ts"
+import { UnboundPeer } from "../Errors.ts"
 import type { FleetConfig } from "./FleetSchema.ts"
 import { type Cidr, cidrContains, formatIp, isSingleAddress, parseCidr, parseIp } from "./IpAddress.ts"
 

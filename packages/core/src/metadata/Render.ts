@@ -1,12 +1,12 @@
 // Resolution of a request path to the exact bytes the real service sends (spec §2–§9, §15). The tree and its listings
 // are compiled once per immutable state; only credentials, system events, pkcs7 and `all` are rendered on demand.
 import { Clock, Effect } from "effect"
+import { credentialAt, credentialIndexAt, renderCredentials } from "../credentials/RamCredentials.ts"
+import type { InstanceState, WireOptions } from "../fleet/InstanceState.ts"
 import { publishedEvents, renderSystemEvents } from "./Events.ts"
-import type { InstanceState, WireOptions } from "./InstanceState.ts"
 import { child, type Dir, type LeafContent, type Node } from "./MetadataNode.ts"
 import { parsePath, versions } from "./MetadataPath.ts"
 import { buildTree } from "./MetadataTree.ts"
-import { credentialAt, credentialIndexAt, renderCredentials } from "./RamCredentials.ts"
 
 export interface RenderContext {
   /** Virtual epoch ms. */

@@ -2,7 +2,7 @@
 // strings (path, peer, user agent) kept once. A busy data plane then retains nothing new per request, so a runtime's
 // young-generation collector frees each request's garbage at once instead of promoting 10 000 live entries a cycle
 // (on Node that promotion grew the heap by ~130 MB and cost ~10% throughput).
-import type { JournalMode } from "./Enumerations.ts"
+import type { JournalMode } from "../Enumerations.ts"
 import type { JournalInput } from "./Journal.ts"
 
 /** Distinct strings remembered for sharing; a flood of distinct values only restarts the table. */

@@ -2,7 +2,8 @@
 // (seed, index): Alibaba-format ids, a region/zone pair that agree, OS-specific items, and the one-instance demo fleet.
 import { Result } from "effect"
 import { Base64 } from "effect/encoding"
-import { defaultMetadataOptions } from "./Enumerations.ts"
+import { defaultMetadataOptions } from "../Enumerations.ts"
+import { readUserData } from "../metadata/UserData.ts"
 import { resolveInterfaces, resourceId } from "./FleetNetwork.ts"
 import {
   defaultSeed,
@@ -15,7 +16,6 @@ import type { Instance, PublicKey, RamRole } from "./Instance.ts"
 import { defaultWireOptions } from "./InstanceState.ts"
 import * as Regions from "./Regions.ts"
 import { DIGITS, LOWER_ALNUM, makeRandom, randomUuid, type SeededRandom } from "./SeededRandom.ts"
-import { readUserData } from "./UserData.ts"
 
 export interface FleetContext {
   readonly seed: string

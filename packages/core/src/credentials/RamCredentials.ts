@@ -4,8 +4,8 @@
 import { hmac } from "@noble/hashes/hmac.js"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { Clock, Effect } from "effect"
-import type { RoleState } from "./InstanceState.ts"
-import { utcSeconds } from "./UtcTime.ts"
+import { utcSeconds } from "../clock/UtcTime.ts"
+import type { RoleState } from "../fleet/InstanceState.ts"
 
 export interface CredentialSeries {
   readonly role: RoleState

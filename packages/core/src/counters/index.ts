@@ -1,0 +1,11 @@
+// The CloudMonitor view: per-instance counters of what the data plane did, and their Prometheus text.
+export {
+  type CounterEvent,
+  CounterEvents,
+  Counters,
+  type CountersSnapshot,
+  escapeLabelValue,
+  type InstanceCounters,
+  refusalEvent,
+  tokenRefusalReasons
+} from "./Counters.ts"

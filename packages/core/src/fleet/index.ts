@@ -1,0 +1,27 @@
+// The fleet: its file (schema, decoding, generated defaults), the instance model, the live store of instance state
+// bound by peer address, and the ECS metadata-options operations.
+export {
+  decodeFleet,
+  decodeFleetResult,
+  decodeFleetValue,
+  decodeInstanceInput,
+  fleetJsonSchema,
+  formatFieldPath
+} from "./Fleet.ts"
+export { defaultFleet, demoRoleName } from "./FleetDefaults.ts"
+export { type FleetConfig, FleetFile, InstanceInput, RamRoleInput } from "./FleetSchema.ts"
+export { FleetStore } from "./FleetStore.ts"
+export type { FleetStoreApi } from "./FleetStoreApi.ts"
+export { Instance, MetadataOptions, NetworkInterface } from "./Instance.ts"
+export {
+  defaultWireOptions,
+  type InstanceState,
+  type RoleState,
+  type SystemEvent,
+  type WireOptions
+} from "./InstanceState.ts"
+export {
+  type InstanceMetadataOptions,
+  type ModifyMetadataOptionsRequest,
+  parseModifyRequest
+} from "./MetadataOptionsApi.ts"

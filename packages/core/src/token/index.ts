@@ -1,0 +1,13 @@
+// Metadata tokens: sealed, stateless, bound to an instance, verified in constant time, with the TTL header's rules.
+export {
+  type IssuedToken,
+  maxTtlSeconds,
+  minTtlSeconds,
+  type NonceSource,
+  parseTtl,
+  parseTtlSync,
+  type TokenOptions,
+  TokenSigner,
+  Tokens,
+  type VerifiedToken
+} from "./Token.ts"
