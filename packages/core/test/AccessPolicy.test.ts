@@ -6,7 +6,7 @@ import {
   type AccessSubject,
   type Decision,
   decide,
-  decideSync
+  decideUnsafe
 } from "../src/access/AccessPolicy.ts"
 import type { AccessError } from "../src/Errors.ts"
 import type { MetadataOptions } from "../src/fleet/Instance.ts"
@@ -31,10 +31,10 @@ const decideBoth = (request: AccessRequest, who: AccessSubject) =>
   Effect.gen(function* () {
     const tokens = yield* Tokens
     const viaEffect = yield* Effect.result(decide(request, who))
-    const viaSync = decideSync(request, who, tokens.signer, yield* Clock.currentTimeMillis)
-    assert.deepStrictEqual(Result.isSuccess(viaSync), Result.isSuccess(viaEffect))
+    const viaUnsafe = decideUnsafe(request, who, tokens.signer, yield* Clock.currentTimeMillis)
+    assert.deepStrictEqual(Result.isSuccess(viaUnsafe), Result.isSuccess(viaEffect))
     const tagOf = (r: Result.Result<Decision, AccessError>) => (Result.isSuccess(r) ? r.success._tag : r.failure._tag)
-    assert.strictEqual(tagOf(viaSync), tagOf(viaEffect))
+    assert.strictEqual(tagOf(viaUnsafe), tagOf(viaEffect))
     return viaEffect
   })
 

@@ -3,7 +3,7 @@ import { Effect, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { VirtualClock } from "../src/clock/VirtualClock.ts"
 import { type TokenError, TokenMalformed } from "../src/Errors.ts"
-import { parseTtl, parseTtlSync, TokenSigner, Tokens } from "../src/token/Token.ts"
+import { parseTtl, parseTtlResult, TokenSigner, Tokens } from "../src/token/Token.ts"
 import { decodeBase64Url, encodeBase64Url, layoutToken, overheadBytes } from "../src/token/TokenCodec.ts"
 
 const ecsId = "i-bp13znx0m0me8cquu1234"
@@ -30,14 +30,14 @@ describe("parseTtl", () => {
   ]
   for (const [raw, seconds] of valid) {
     it(`accepts ${JSON.stringify(raw)} as ${seconds} seconds`, () => {
-      assert.deepStrictEqual(parseTtlSync(raw), Result.succeed(seconds))
+      assert.deepStrictEqual(parseTtlResult(raw), Result.succeed(seconds))
     })
   }
 
   const invalid = [undefined, null, "", "0", "21601", "abc", "1.5", " 60", "60 ", "-1", "1e3", "0x10", "+60"]
   for (const raw of [...invalid, "99999999999999999999", "６０"]) {
     it(`refuses ${JSON.stringify(raw)} with InvalidTtl carrying the raw value`, () => {
-      const error = failureOf(parseTtlSync(raw))
+      const error = failureOf(parseTtlResult(raw))
       assert.strictEqual(error._tag, "InvalidTtl")
       assert.strictEqual(error.value, raw ?? null)
     })
@@ -135,7 +135,7 @@ describe("Tokens", () => {
   it("a well-formed token under a key id never issued is malformed, not a MAC failure", () => {
     const signer = new TokenSigner()
     const bytes = layoutToken(7, "i-a", 0, 60_000)
-    const error = failureOf(signer.verifySync(encodeBase64Url(bytes), "i-a", 0))
+    const error = failureOf(signer.verifyUnsafe(encodeBase64Url(bytes), "i-a", 0))
     assert.deepStrictEqual(
       [error._tag, error._tag === "TokenMalformed" && error.reason],
       ["TokenMalformed", "unknown key id"]
@@ -206,37 +206,37 @@ describe("TokenSigner", () => {
   it("the verified-token cache never holds more than its capacity and evicted tokens still verify", () => {
     const signer = new TokenSigner({ cacheCapacity: 2 })
     const ids = ["i-a", "i-b", "i-c"]
-    const tokens = ids.map((id) => signer.issueSync(id, 60, 0).token)
-    for (const [i, token] of tokens.entries()) assert.isTrue(Result.isSuccess(signer.verifySync(token, ids[i]!, 0)))
+    const tokens = ids.map((id) => signer.issueUnsafe(id, 60, 0).token)
+    for (const [i, token] of tokens.entries()) assert.isTrue(Result.isSuccess(signer.verifyUnsafe(token, ids[i]!, 0)))
     assert.strictEqual(signer.cacheSize(), 2)
-    assert.isTrue(Result.isSuccess(signer.verifySync(tokens[0]!, "i-a", 0)))
+    assert.isTrue(Result.isSuccess(signer.verifyUnsafe(tokens[0]!, "i-a", 0)))
     assert.strictEqual(signer.cacheSize(), 2)
     const uncached = new TokenSigner({ cacheCapacity: 0 })
-    assert.isTrue(Result.isSuccess(uncached.verifySync(uncached.issueSync("i-a", 60, 0).token, "i-a", 0)))
+    assert.isTrue(Result.isSuccess(uncached.verifyUnsafe(uncached.issueUnsafe("i-a", 60, 0).token, "i-a", 0)))
     assert.strictEqual(uncached.cacheSize(), 0)
   })
 
   it("refused tokens are not cached", () => {
     const signer = new TokenSigner()
-    const { token } = signer.issueSync("i-a", 60, 0)
-    assert.strictEqual(failureOf(signer.verifySync(token, "i-a", 60_000))._tag, "TokenExpired")
-    assert.strictEqual(failureOf(signer.verifySync(flipAt(token, 40), "i-a", 0))._tag, "TokenBadMac")
+    const { token } = signer.issueUnsafe("i-a", 60, 0)
+    assert.strictEqual(failureOf(signer.verifyUnsafe(token, "i-a", 60_000))._tag, "TokenExpired")
+    assert.strictEqual(failureOf(signer.verifyUnsafe(flipAt(token, 40), "i-a", 0))._tag, "TokenBadMac")
     assert.strictEqual(signer.cacheSize(), 0)
   })
 
   it("signers sharing a secret verify each other's tokens; another secret gets a MAC failure", () => {
     const secret = new Uint8Array(32).fill(7)
-    const { token } = new TokenSigner({ secret }).issueSync("i-a", 60, 0)
-    assert.isTrue(Result.isSuccess(new TokenSigner({ secret }).verifySync(token, "i-a", 1)))
+    const { token } = new TokenSigner({ secret }).issueUnsafe("i-a", 60, 0)
+    assert.isTrue(Result.isSuccess(new TokenSigner({ secret }).verifyUnsafe(token, "i-a", 1)))
     const other = new TokenSigner({ secret: new Uint8Array(32).fill(8) })
-    assert.strictEqual(failureOf(other.verifySync(token, "i-a", 1))._tag, "TokenBadMac")
+    assert.strictEqual(failureOf(other.verifyUnsafe(token, "i-a", 1))._tag, "TokenBadMac")
   })
 
   it("instants before 1970 and beyond 32 bits survive the round trip", () => {
     const signer = new TokenSigner()
     for (const now of [-5_000, Date.UTC(2100, 0, 1)]) {
-      const { token } = signer.issueSync("i-a", 60, now)
-      const verified = signer.verifySync(token, "i-a", now + 1)
+      const { token } = signer.issueUnsafe("i-a", 60, now)
+      const verified = signer.verifyUnsafe(token, "i-a", now + 1)
       assert.deepStrictEqual(verified, Result.succeed({ instanceId: "i-a", issuedAt: now, expiresAt: now + 60_000 }))
     }
   })
@@ -266,33 +266,33 @@ describe("TokenSigner", () => {
 
   it("takes a fractional grace window and no cache at all", () => {
     const signer = new TokenSigner({ rotationGraceSeconds: 1.5, cacheCapacity: 0 })
-    const { token } = signer.issueSync(ecsId, 60, 0)
-    signer.rotateKeySync(0)
-    assert.isTrue(Result.isSuccess(signer.verifySync(token, ecsId, 1_499)))
-    assert.strictEqual(failureOf(signer.verifySync(token, ecsId, 1_500))._tag, "TokenBadMac")
+    const { token } = signer.issueUnsafe(ecsId, 60, 0)
+    signer.rotateKeyUnsafe(0)
+    assert.isTrue(Result.isSuccess(signer.verifyUnsafe(token, ecsId, 1_499)))
+    assert.strictEqual(failureOf(signer.verifyUnsafe(token, ecsId, 1_500))._tag, "TokenBadMac")
     assert.strictEqual(signer.cacheSize(), 0)
   })
 
   it("a rotated-out key still verifies a token it never saw before, during the grace window", () => {
     const signer = new TokenSigner({ rotationGraceSeconds: 60 })
-    const first = signer.issueSync(ecsId, 600, 0).token
-    signer.rotateKeySync(1_000)
-    const second = signer.issueSync(ecsId, 600, 1_000).token
-    signer.rotateKeySync(2_000)
-    assert.isTrue(Result.isSuccess(signer.verifySync(first, ecsId, 3_000)))
-    assert.isTrue(Result.isSuccess(signer.verifySync(second, ecsId, 3_000)))
+    const first = signer.issueUnsafe(ecsId, 600, 0).token
+    signer.rotateKeyUnsafe(1_000)
+    const second = signer.issueUnsafe(ecsId, 600, 1_000).token
+    signer.rotateKeyUnsafe(2_000)
+    assert.isTrue(Result.isSuccess(signer.verifyUnsafe(first, ecsId, 3_000)))
+    assert.isTrue(Result.isSuccess(signer.verifyUnsafe(second, ecsId, 3_000)))
   })
 
   it("a key id the signer never reached is malformed; one it retired is a bad MAC", () => {
     const signer = new TokenSigner()
     const forged = (keyId: number) => encodeBase64Url(layoutToken(keyId, ecsId, 0, 60_000))
     assert.deepStrictEqual(
-      failureOf(signer.verifySync(forged(1), ecsId, 0)),
+      failureOf(signer.verifyUnsafe(forged(1), ecsId, 0)),
       new TokenMalformed({ reason: "unknown key id" })
     )
-    signer.revokeAllSync()
-    assert.strictEqual(failureOf(signer.verifySync(forged(0), ecsId, 0))._tag, "TokenBadMac")
-    assert.strictEqual(failureOf(signer.verifySync(forged(2), ecsId, 0))._tag, "TokenMalformed")
+    signer.revokeAllUnsafe()
+    assert.strictEqual(failureOf(signer.verifyUnsafe(forged(0), ecsId, 0))._tag, "TokenBadMac")
+    assert.strictEqual(failureOf(signer.verifyUnsafe(forged(2), ecsId, 0))._tag, "TokenMalformed")
   })
 })
 

@@ -10,7 +10,7 @@ import {
   maxTokenChars,
   overheadBytes,
   parseToken,
-  parseTtlSync
+  parseTtlResult
 } from "../src/token/TokenCodec.ts"
 
 const reasonOf = (token: string): string | null => {
@@ -27,7 +27,7 @@ describe("the TTL header", () => {
       ["21599", 21599],
       ["10987", 10987]
     ] as const) {
-      assert.deepStrictEqual(parseTtlSync(raw), Result.succeed(seconds))
+      assert.deepStrictEqual(parseTtlResult(raw), Result.succeed(seconds))
     }
   })
 })
@@ -64,7 +64,7 @@ describe("the token layout", () => {
   it("draws fresh nonces past the first pool of random bytes: 12 000 tokens at one instant are distinct", () => {
     const signer = new TokenSigner({ cacheCapacity: 0 })
     const seen = new Set<string>()
-    for (let i = 0; i < 12_000; i++) seen.add(signer.issueSync("i-a", 60, 0).token)
+    for (let i = 0; i < 12_000; i++) seen.add(signer.issueUnsafe("i-a", 60, 0).token)
     assert.strictEqual(seen.size, 12_000)
   })
 })

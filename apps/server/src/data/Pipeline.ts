@@ -4,7 +4,7 @@
 // latency, black holes and PKCS#7 signing.
 import {
   CounterEvents,
-  decideSync,
+  decideUnsafe,
   type FaultOutcome,
   type InstanceState,
   identityDocument,
@@ -172,14 +172,14 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
       tokenHeader: call.token,
       forwardedFor: isToken ? request.header("x-forwarded-for") : null
     }
-    const decision = decideSync(access, state.instance, tokens.signer, now)
+    const decision = decideUnsafe(access, state.instance, tokens.signer, now)
     if (decision._tag === "Failure") {
       counters.recordUnsafe(instanceId, refusalEvent[decision.failure._tag])
       return done(call, refusal(decision.failure), call.mode, decision.failure._tag)
     }
     const granted = decision.success
     if (granted._tag === "IssueToken") {
-      const issued = tokens.signer.issueSync(instanceId, granted.ttlSeconds, now)
+      const issued = tokens.signer.issueUnsafe(instanceId, granted.ttlSeconds, now)
       counters.recordUnsafe(instanceId, CounterEvents.tokenIssued)
       return done(call, ok(issued.token), "none", null)
     }

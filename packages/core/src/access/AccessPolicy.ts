@@ -9,7 +9,7 @@ import {
   TokenRequired
 } from "../Errors.ts"
 import type { Instance } from "../fleet/Instance.ts"
-import { parseTtlSync, type TokenSigner, Tokens, type VerifiedToken } from "../token/Token.ts"
+import { parseTtlResult, type TokenSigner, Tokens, type VerifiedToken } from "../token/Token.ts"
 
 export interface AccessRequest {
   /** Upper-case HTTP method. */
@@ -52,7 +52,7 @@ const tokenRoute = (request: AccessRequest): Result.Result<Decision, AccessError
   if (request.forwardedFor !== null) {
     return Result.fail(new ForwardedTokenRequest({ forwardedFor: request.forwardedFor }))
   }
-  return Result.map(parseTtlSync(request.ttlHeader), (ttlSeconds) => ({ _tag: "IssueToken", ttlSeconds }))
+  return Result.map(parseTtlResult(request.ttlHeader), (ttlSeconds) => ({ _tag: "IssueToken", ttlSeconds }))
 }
 
 /** A token that is sent is always checked, even when HttpTokens=optional would have served the request without. */
@@ -73,7 +73,7 @@ const metadataRoute = (
 const readWithToken = (token: VerifiedToken): Decision => ({ _tag: "Read", mode: "token", token })
 
 /** Hot-path form: the caller passes the signer and the current virtual time. */
-export const decideSync = (
+export const decideUnsafe = (
   request: AccessRequest,
   subject: AccessSubject,
   signer: TokenSigner,
@@ -81,7 +81,7 @@ export const decideSync = (
 ): Result.Result<Decision, AccessError> => {
   const step = precheck(request, subject)
   if (typeof step !== "string") return step
-  return Result.map(signer.verifySync(step, subject.instanceId, now), readWithToken)
+  return Result.map(signer.verifyUnsafe(step, subject.instanceId, now), readWithToken)
 }
 
 export const decide = (request: AccessRequest, subject: AccessSubject): Effect.Effect<Decision, AccessError, Tokens> =>

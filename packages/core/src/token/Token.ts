@@ -21,7 +21,7 @@ import {
 import { TokenMac } from "./TokenMac.ts"
 
 // The TTL header is part of the token's wire contract; it is parsed next to the token layout.
-export { maxTtlSeconds, minTtlSeconds, type NonceSource, parseTtl, parseTtlSync } from "./TokenCodec.ts"
+export { maxTtlSeconds, minTtlSeconds, type NonceSource, parseTtl, parseTtlResult } from "./TokenCodec.ts"
 
 export interface IssuedToken {
   readonly token: string
@@ -86,14 +86,14 @@ export class TokenSigner {
     this.current = this.addKey()
   }
 
-  issueSync(instanceId: string, ttlSeconds: number, now: number): IssuedToken {
+  issueUnsafe(instanceId: string, ttlSeconds: number, now: number): IssuedToken {
     const expiresAt = now + ttlSeconds * 1000
     const length = layoutTokenInto(this.layout, this.current.id, instanceId, now, expiresAt, this.nonce)
     this.current.mac.macInto(this.layout, length - macBytes, this.layout, length - macBytes)
     return { token: encodeBase64Url(this.layout, length), issuedAt: Math.floor(now), expiresAt: Math.floor(expiresAt) }
   }
 
-  verifySync(token: string, callerInstanceId: string, now: number): Result.Result<VerifiedToken, TokenError> {
+  verifyUnsafe(token: string, callerInstanceId: string, now: number): Result.Result<VerifiedToken, TokenError> {
     const slot = this.cache.find(token)
     if (slot === -1) return this.verifyUncached(token, callerInstanceId, now)
     const key = this.acceptedKey(this.cache.keyIdAt(slot), now)
@@ -105,14 +105,14 @@ export class TokenSigner {
   }
 
   /** Starts a new key; the previous one keeps verifying for the grace window so outstanding tokens survive. */
-  rotateKeySync(now: number): void {
+  rotateKeyUnsafe(now: number): void {
     this.current.retiresAt = now + this.graceMs
     for (const [id, key] of this.keys) if (key.retiresAt !== null && now >= key.retiresAt) this.keys.delete(id)
     this.current = this.addKey()
   }
 
   /** Starts a new key and drops every earlier one: all outstanding tokens are refused at once. */
-  revokeAllSync(): void {
+  revokeAllUnsafe(): void {
     this.keys.clear()
     this.cache.clear()
     this.current = this.addKey()
@@ -199,10 +199,10 @@ export class Tokens extends Context.Service<
     Tokens.of({
       signer,
       issue: (instanceId, ttlSeconds) =>
-        Effect.map(Clock.currentTimeMillis, (now) => signer.issueSync(instanceId, ttlSeconds, now)),
+        Effect.map(Clock.currentTimeMillis, (now) => signer.issueUnsafe(instanceId, ttlSeconds, now)),
       verify: (token, caller) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fromResult(signer.verifySync(token, caller, now))),
-      rotateKey: Effect.map(Clock.currentTimeMillis, (now) => signer.rotateKeySync(now)),
-      revokeAll: Effect.sync(() => signer.revokeAllSync())
+        Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fromResult(signer.verifyUnsafe(token, caller, now))),
+      rotateKey: Effect.map(Clock.currentTimeMillis, (now) => signer.rotateKeyUnsafe(now)),
+      revokeAll: Effect.sync(() => signer.revokeAllUnsafe())
     })
 }

@@ -19,7 +19,7 @@ const ttlDigits = (raw: string): number => {
 }
 
 /** The `X-aliyun-ecs-metadata-token-ttl-seconds` value: plain digits whose value is 1..21600 (leading zeros pass). */
-export const parseTtlSync = (raw: string | null | undefined): Result.Result<number, InvalidTtl> => {
+export const parseTtlResult = (raw: string | null | undefined): Result.Result<number, InvalidTtl> => {
   const n = raw == null ? -1 : ttlDigits(raw)
   return n >= minTtlSeconds && n <= maxTtlSeconds
     ? Result.succeed(n)
@@ -27,7 +27,7 @@ export const parseTtlSync = (raw: string | null | undefined): Result.Result<numb
 }
 
 export const parseTtl = (raw: string | null | undefined): Effect.Effect<number, InvalidTtl> =>
-  Effect.suspend(() => Effect.fromResult(parseTtlSync(raw)))
+  Effect.suspend(() => Effect.fromResult(parseTtlResult(raw)))
 
 export const tokenVersion = 1
 export const nonceBytes = 12

@@ -5,7 +5,7 @@ export {
   minTtlSeconds,
   type NonceSource,
   parseTtl,
-  parseTtlSync,
+  parseTtlResult,
   type TokenOptions,
   TokenSigner,
   Tokens,
