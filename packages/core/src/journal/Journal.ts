@@ -4,28 +4,9 @@
 import { Context, Effect, Layer } from "effect"
 import type { JournalMode } from "../Enumerations.ts"
 import { JournalColumns } from "./JournalColumns.ts"
+import type { JournalEntry, JournalInput } from "./JournalEntry.ts"
 
-export interface JournalInput {
-  /** Epoch ms on the virtual clock. */
-  readonly time: number
-  /** Null when the peer matched no instance. */
-  readonly instanceId: string | null
-  readonly peerAddress: string
-  readonly peerPort: number
-  readonly method: string
-  readonly path: string
-  readonly mode: JournalMode
-  readonly status: number
-  readonly userAgent: string | null
-  /** The refusal's error tag (e.g. `TokenExpired`), null on success. */
-  readonly reason: string | null
-  readonly durationMs: number
-}
-
-export interface JournalEntry extends JournalInput {
-  /** 1, 2, 3… in append order; never reused, not even after `clear`, so followers can poll with `afterSeq`. */
-  readonly seq: number
-}
+export type { JournalEntry, JournalInput }
 
 export interface JournalQuery {
   /** `null` selects requests from peers that matched no instance. */

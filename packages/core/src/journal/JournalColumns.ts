@@ -3,7 +3,7 @@
 // young-generation collector frees each request's garbage at once instead of promoting 10 000 live entries a cycle
 // (on Node that promotion grew the heap by ~130 MB and cost ~10% throughput).
 import type { JournalMode } from "../Enumerations.ts"
-import type { JournalInput } from "./Journal.ts"
+import type { JournalInput } from "./JournalEntry.ts"
 
 /** Distinct strings remembered for sharing; a flood of distinct values only restarts the table. */
 const internCapacity = 4096
