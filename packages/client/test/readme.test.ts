@@ -1,5 +1,5 @@
 // Runs every ```ts block of README.md as written, as its own module, against an emulator that the documented
-// environment variable points at. The blocks never see the default endpoint: the variable is checked first.
+// environment variables point at. The blocks never see the default endpoints: the variables are checked first.
 import { readFileSync, rmSync, writeFileSync } from "node:fs"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
@@ -11,17 +11,22 @@ const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => matc
 
 describe("README examples", () => {
   const server = useEmulator()
-  const saved = process.env.ALIBABA_CLOUD_IMDS_ENDPOINT
+  const names = ["ALIBABA_CLOUD_IMDS_ENDPOINT", "ALIYUN_IMDS_ADMIN_URL"] as const
+  const saved = names.map((name) => process.env[name])
   beforeAll(() => {
     process.env.ALIBABA_CLOUD_IMDS_ENDPOINT = server().dataUrl
+    process.env.ALIYUN_IMDS_ADMIN_URL = server().adminUrl
   })
   afterAll(() => {
-    if (saved === undefined) delete process.env.ALIBABA_CLOUD_IMDS_ENDPOINT
-    else process.env.ALIBABA_CLOUD_IMDS_ENDPOINT = saved
+    names.forEach((name, i) => {
+      const value = saved[i]
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    })
   })
 
-  it("has the three documented examples", () => {
-    assert.strictEqual(blocks.length, 3)
+  it("has the four documented examples", () => {
+    assert.strictEqual(blocks.length, 4)
   })
 
   it.each(blocks.map((code, index) => [index, code] as const))(
@@ -37,4 +42,9 @@ describe("README examples", () => {
       }
     }
   )
+
+  it("the admin example switched the default instance to forced hardened mode", async () => {
+    const response = await fetch(`${server().dataUrl}/latest/meta-data/instance-id`)
+    assert.strictEqual(response.status, 403)
+  })
 })
