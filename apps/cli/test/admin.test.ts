@@ -1,6 +1,9 @@
 // Admin commands as subprocesses against an emulator's admin API: each changes what the metadata listener serves,
 // prints JSON with --json, and maps the API's refusals to exit codes (401 → 3, 404 → 4, 400 → 2).
-import { assert, describe, it, vi } from "vitest"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, assert, describe, it, vi } from "vitest"
 import { at, closedPort, runCli, spawnCli, useEmulator } from "./support/cli.ts"
 
 const json = async (args: ReadonlyArray<string>) => {
@@ -291,5 +294,33 @@ describe("admin access", () => {
     const r = await runCli(["clock", "show", "--admin", `http://127.0.0.1:${await closedPort()}`])
     assert.strictEqual(r.code, 1)
     assert.include(r.stderr, "aliyun-imds serve")
+  })
+})
+
+describe("admin over a Unix socket (--admin unix:PATH)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "aliyun-imds-cli-socket-"))
+  const socket = join(dir, "admin.sock")
+  const server = useEmulator({ seed: "cli-admin-socket", adminSocket: socket })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it("every admin command reaches the socket; the change shows on the data plane", async () => {
+    assert.strictEqual(server().adminUrl, `unix:${socket}`)
+    const set = await runCli(["options", "set", "--http-tokens", "required", "--admin", `unix:${socket}`, "--json"])
+    assert.strictEqual(set.code, 0, set.stderr)
+    assert.strictEqual(JSON.parse(set.stdout).MetadataOptions[0].HttpTokens, "required")
+    assert.strictEqual((await fetch(`${server().dataUrl}/latest/meta-data/instance-id`)).status, 403)
+    const viaEnv = await runCli(["instances", "list", "--json"], { ALIYUN_IMDS_ADMIN_URL: `unix:${socket}` })
+    assert.strictEqual(viaEnv.code, 0, viaEnv.stderr)
+    assert.strictEqual(JSON.parse(viaEnv.stdout).instances[0].instanceId, server().defaultInstanceId)
+  })
+
+  it("a socket nobody serves exits 1 and names it; an empty path is a usage error", async () => {
+    const missing = join(dir, "missing.sock")
+    const r = await runCli(["clock", "show", "--admin", `unix:${missing}`])
+    assert.strictEqual(r.code, 1)
+    assert.include(r.stderr, `cannot reach the admin API at unix:${missing}`)
+    const empty = await runCli(["clock", "show", "--admin", "unix:"])
+    assert.strictEqual(empty.code, 2)
+    assert.include(empty.stderr, "needs the socket's path")
   })
 })

@@ -16,7 +16,16 @@ export type ServeFlag =
   | (Common & { readonly kind: "port"; readonly default: number })
   | (Common & { readonly kind: "choice"; readonly values: ReadonlyArray<string> })
 
-type Key = "host" | "port" | "adminHost" | "adminPort" | "adminToken" | "configPath" | "seed" | "identityPath"
+type Key =
+  | "host"
+  | "port"
+  | "adminHost"
+  | "adminPort"
+  | "adminSocket"
+  | "adminToken"
+  | "configPath"
+  | "seed"
+  | "identityPath"
 
 /** Each flag by the ServerOptions field it sets. */
 export const serveFlags = {
@@ -34,6 +43,11 @@ export const serveFlags = {
     env: "ALIYUN_IMDS_ADMIN_PORT",
     default: 8101,
     description: "Admin listener port"
+  },
+  adminSocket: {
+    flag: "admin-socket",
+    kind: "text",
+    description: "Admin listener on this Unix socket instead of TCP (admin commands: --admin unix:PATH)"
   },
   adminToken: {
     flag: "admin-token",

@@ -32,6 +32,9 @@ export interface ServerOptions {
   /** Admin listener address; default 127.0.0.1. A non-loopback address requires `adminToken`. */
   readonly adminHost?: string
   readonly adminPort?: number
+  /** Admin listener on this Unix socket path instead of TCP (reachable across network namespaces; file permissions
+   * guard it, so no token is required). A socket file left by a dead process is replaced; a live one is refused. */
+  readonly adminSocket?: string
   readonly adminToken?: string
   /** A fleet file (YAML or JSON) to load and reload; or an already decoded fleet; default one generated instance. */
   readonly configPath?: string

@@ -6,7 +6,6 @@ import { makePipeline } from "./data/Pipeline.ts"
 import { fleetSource } from "./FleetSource.ts"
 import { readIdentityFile, writeIdentityFile } from "./IdentityFile.ts"
 import { makeLogger } from "./Log.ts"
-import { urlOf } from "./platform/Listener.ts"
 import { bunListeners, isBun } from "./platform/listenBun.ts"
 import { nodeListeners } from "./platform/listenNode.ts"
 import { isLoopback } from "./platform/loopback.ts"
@@ -19,8 +18,12 @@ export interface RunningServer {
   readonly adminUrl: string
   readonly host: string
   readonly port: number
+  /** The admin listener's address, or its socket path when it listens on a Unix socket. */
   readonly adminHost: string
+  /** 0 on a Unix socket. */
   readonly adminPort: number
+  /** The admin listener's Unix socket path, when it has one. */
+  readonly adminSocket: string | null
   readonly defaultInstanceId: string
   readonly services: CoreServices
   readonly effectRuntime: Runtime
@@ -36,7 +39,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
   const host = options.host ?? "127.0.0.1"
   const adminHost = options.adminHost ?? "127.0.0.1"
   const token = options.adminToken ?? null
-  if (!isLoopback(adminHost) && token === null) {
+  if (options.adminSocket === undefined && !isLoopback(adminHost) && token === null) {
     throw new StartupError(`the admin listener on ${adminHost} is not loopback-only: give it an admin token`)
   }
   const source = fleetSource(options)
@@ -70,15 +73,18 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     void runtime.dispose()
     throw new StartupError(`cannot listen on ${host}:${options.port ?? 0}: ${e.message}`)
   })
-  dataUrl = urlOf(host, dataListener.port)
-  const adminListener = await listeners
-    .fetch(admin.fetch, adminHost, options.adminPort ?? 0)
-    .catch(async (e: Error) => {
-      await dataListener.close()
-      void runtime.dispose()
-      throw new StartupError(`cannot listen on ${adminHost}:${options.adminPort ?? 0}: ${e.message}`)
-    })
-  const adminUrl = urlOf(adminHost, adminListener.port)
+  dataUrl = dataListener.url
+  const adminBind =
+    options.adminSocket === undefined
+      ? { host: adminHost, port: options.adminPort ?? 0 }
+      : { socket: options.adminSocket }
+  const adminListener = await listeners.fetch(admin.fetch, adminBind).catch(async (e: Error) => {
+    await dataListener.close()
+    void runtime.dispose()
+    const where = "socket" in adminBind ? adminBind.socket : `${adminHost}:${adminBind.port}`
+    throw new StartupError(`cannot listen on ${where}: ${e.message}`)
+  })
+  const adminUrl = adminListener.url
   log.log("info", "listening", { runtime: listeners.name, dataUrl, adminUrl, fleet: source.describe })
   let stopping: Promise<void> | null = null
   const stop = () => {
@@ -98,8 +104,9 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     adminUrl,
     host,
     port: dataListener.port,
-    adminHost,
+    adminHost: adminListener.host,
     adminPort: adminListener.port,
+    adminSocket: options.adminSocket ?? null,
     defaultInstanceId: fleet.defaultInstanceId,
     services,
     effectRuntime: runtime,

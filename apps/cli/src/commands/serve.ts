@@ -1,52 +1,17 @@
 // `aliyun-imds serve`: start the emulator (metadata + admin listeners), print both URLs and the default instance,
 // and stop gracefully on Ctrl-C / SIGTERM. `--runtime bun` re-runs the same command line under Bun.
 import type { LogLevel as ServerLogLevel, ServerOptions } from "@aliyun-imds/server"
-// The flag table only: the server itself is loaded when `serve` runs, so other commands do not pay for it.
-import { type ServeFlag, serveFlagHelp, serveFlags } from "@aliyun-imds/server/ServeFlags"
-import { Config, Effect, type LogLevel, Option, Stdio } from "effect"
+import { Effect, type LogLevel, Option, Stdio } from "effect"
 import { Command, Flag, GlobalFlag } from "effect/cli"
 import { ExitCode, fail } from "../ExitCodes.ts"
 import { cyan, dim, Output } from "../Output.ts"
 import { isBun, reexecUnderBun } from "./bunRuntime.ts"
+// The flag table only: the server itself is loaded when `serve` runs, so other commands do not pay for it.
+import { serveFlagSet, serverOptionsOf } from "./serveOptions.ts"
 import { json } from "./shared.ts"
 
-type Spec<K extends ServeFlag["kind"]> = Extract<ServeFlag, { kind: K }>
-
-/** A text flag of the serve table: its variable as fallback, then its default, or optional without one. */
-const text = (spec: Spec<"text">) => {
-  const flag = Flag.String(spec.flag).pipe(Flag.withDescription(serveFlagHelp(spec)))
-  const withEnv = spec.env === undefined ? flag : flag.pipe(Flag.withFallbackConfig(Config.String(spec.env)))
-  return withEnv.pipe(Flag.optional)
-}
-
-const port = (spec: Spec<"port">) =>
-  Flag.Int(spec.flag).pipe(
-    Flag.withDescription(serveFlagHelp(spec)),
-    Flag.withFallbackConfig(Config.Int(spec.env ?? spec.flag)),
-    Flag.filter(
-      (n) => n >= 0 && n <= 65_535,
-      () => "a port number 0..65535 (0 picks a free port)"
-    ),
-    Flag.withDefault(spec.default)
-  )
-
-const choice = <const L extends ReadonlyArray<string>>(spec: Spec<"choice"> & { readonly values: L }) =>
-  Flag.Literals(spec.flag, spec.values).pipe(Flag.withDescription(serveFlagHelp(spec)), Flag.optional)
-
-const withDefault = (spec: Spec<"text">) =>
-  Flag.String(spec.flag).pipe(Flag.withDescription(serveFlagHelp(spec)), Flag.withDefault(spec.default ?? ""))
-
 const flags = {
-  host: withDefault(serveFlags.host),
-  port: port(serveFlags.port),
-  adminHost: withDefault(serveFlags.adminHost),
-  adminPort: port(serveFlags.adminPort),
-  adminToken: text(serveFlags.adminToken),
-  config: text(serveFlags.configPath),
-  seed: text(serveFlags.seed),
-  identity: text(serveFlags.identityPath),
-  httpTokens: choice(serveFlags.httpTokens),
-  httpEndpoint: choice(serveFlags.httpEndpoint),
+  ...serveFlagSet(),
   runtime: Flag.Literals("runtime", ["node", "bun"]).pipe(
     Flag.withDescription("Serve on Node (default) or on Bun (the npm 'bun' package)"),
     Flag.withDefault("node")
@@ -71,19 +36,7 @@ const levels: Record<LogLevel.LogLevel, ServerLogLevel> = {
 const serverLogLevel = (level: Option.Option<LogLevel.LogLevel>): ServerLogLevel =>
   Option.match(level, { onNone: () => "info", onSome: (l) => levels[l] })
 
-const optionsOf = (f: Flags, logLevel: ServerLogLevel): ServerOptions => ({
-  host: f.host,
-  port: f.port,
-  adminHost: f.adminHost,
-  adminPort: f.adminPort,
-  logLevel,
-  ...Option.match(f.adminToken, { onNone: () => ({}), onSome: (adminToken) => ({ adminToken }) }),
-  ...Option.match(f.config, { onNone: () => ({}), onSome: (configPath) => ({ configPath }) }),
-  ...Option.match(f.seed, { onNone: () => ({}), onSome: (seed) => ({ seed }) }),
-  ...Option.match(f.identity, { onNone: () => ({}), onSome: (identityPath) => ({ identityPath }) }),
-  ...Option.match(f.httpTokens, { onNone: () => ({}), onSome: (httpTokens) => ({ httpTokens }) }),
-  ...Option.match(f.httpEndpoint, { onNone: () => ({}), onSome: (httpEndpoint) => ({ httpEndpoint }) })
-})
+const optionsOf = (f: Flags, logLevel: ServerLogLevel): ServerOptions => ({ ...serverOptionsOf(f), logLevel })
 
 const startupFailure = (error: unknown) => {
   const name = error instanceof Error ? error.name : ""

@@ -41,7 +41,7 @@ export const imdsFlags = {
 
 export const adminFlags = {
   admin: Flag.String("admin").pipe(
-    Flag.withDescription(`Admin API URL (env ALIYUN_IMDS_ADMIN_URL, default ${defaultAdmin})`),
+    Flag.withDescription(`Admin API URL or unix:SOCKET (env ALIYUN_IMDS_ADMIN_URL, default ${defaultAdmin})`),
     Flag.withFallbackConfig(Config.String("ALIYUN_IMDS_ADMIN_URL")),
     Flag.withDefault(defaultAdmin)
   ),
@@ -70,14 +70,28 @@ const hints: Readonly<Record<string, string>> = {
   "InvalidAction.NotFound": "; is --admin the admin listener (not the metadata one)?"
 }
 
-/** `host:port` gets `http://`; anything that is still not an http(s) URL is a usage error. */
-export const adminUrl = (raw: string): Effect.Effect<string, CliFailure> => {
+/** Where the admin API is: an http(s) URL, or a Unix socket (`unix:PATH`) reached as `http://localhost`. */
+export interface AdminEndpoint {
+  readonly url: string
+  readonly socket: string | null
+}
+
+/** `host:port` gets `http://`; `unix:PATH` names a socket; anything else that is not an http(s) URL is a usage error. */
+export const adminEndpoint = (raw: string): Effect.Effect<AdminEndpoint, CliFailure> => {
+  if (raw.startsWith("unix:")) {
+    const socket = raw.slice("unix:".length)
+    return socket === ""
+      ? Effect.fail(usageError("--admin unix: needs the socket's path, e.g. --admin unix:/tmp/aliyun-imds.sock"))
+      : Effect.succeed({ url: "http://localhost", socket })
+  }
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`
   const url = URL.canParse(withScheme) ? new URL(withScheme) : null
   return url !== null && (url.protocol === "http:" || url.protocol === "https:")
-    ? Effect.succeed(withScheme.replace(/\/+$/, ""))
+    ? Effect.succeed({ url: withScheme.replace(/\/+$/, ""), socket: null })
     : Effect.fail(
-        usageError(`--admin ${JSON.stringify(raw)} is not an http(s) URL; e.g. --admin http://127.0.0.1:8101`)
+        usageError(
+          `--admin ${JSON.stringify(raw)} is neither an http(s) URL nor unix:PATH; e.g. --admin http://127.0.0.1:8101`
+        )
       )
 }
 
@@ -113,11 +127,24 @@ export const withAdmin = <A, R>(
   use: (api: AdminApi) => Effect.Effect<A, AdminError | CliFailure, R>
 ): Effect.Effect<A, CliFailure, HttpClient.HttpClient | R> =>
   Effect.gen(function* () {
-    const http = yield* HttpClient.HttpClient
-    const url = yield* adminUrl(flags.admin)
+    const endpoint = yield* adminEndpoint(flags.admin)
     // Loaded on first use: the typed client carries the contract's Schemas, which pull in the core.
     const { makeAdminClient } = yield* Effect.promise(() => import("@aliyun-imds/client/admin"))
-    return yield* use(makeAdminClient(http, { url, token: Option.getOrUndefined(flags.adminToken) }))
+    const token = Option.getOrUndefined(flags.adminToken)
+    const api = (http: HttpClient.HttpClient) => makeAdminClient(http, { url: endpoint.url, token })
+    if (endpoint.socket === null) return yield* use(api(yield* HttpClient.HttpClient))
+    // A Unix socket: a client whose connections go there, alive for as long as `use` runs. Errors name the
+    // socket, not the placeholder host the requests carry.
+    const where = `unix:${endpoint.socket}`
+    const node = yield* Effect.promise(() => import("@effect/platform-node/NodeHttpClient"))
+    return yield* Effect.gen(function* () {
+      return yield* use({ ...api(yield* HttpClient.HttpClient), url: where })
+    }).pipe(
+      Effect.mapError((e) =>
+        e._tag === "AdminUnreachable" || e._tag === "AdminInvalidResponse" ? { ...e, url: where } : e
+      ),
+      Effect.provide(node.layerUndiciOptions({ connect: { socketPath: endpoint.socket } }))
+    )
   }).pipe(Effect.mapError((e) => (e._tag === "CliFailure" ? e : describeAdminError(e))))
 
 /** An admin command: its own flags plus --admin --admin-token --json, run against the admin API. */

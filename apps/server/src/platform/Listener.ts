@@ -2,8 +2,14 @@
 // request port) and any Fetch handler (the admin app).
 import type { Pipeline } from "../data/MetadataRequest.ts"
 
+/** Where a Fetch listener binds: a TCP address and port (0 picks a free one), or a Unix socket's path. */
+export type Bind = { readonly host: string; readonly port: number } | { readonly socket: string }
+
 export interface Listener {
+  /** `http://host:port`, or `unix:PATH` for a Unix socket. */
+  readonly url: string
   readonly host: string
+  /** The bound port; 0 on a Unix socket. */
   readonly port: number
   /** Stops accepting, lets in-flight requests finish, closes idle keep-alive connections. */
   readonly close: () => Promise<void>
@@ -14,7 +20,7 @@ export type FetchHandler = (request: Request) => Response | Promise<Response>
 export interface RuntimeListeners {
   readonly name: "node" | "bun"
   readonly data: (pipeline: Pipeline, host: string, port: number) => Promise<Listener>
-  readonly fetch: (handler: FetchHandler, host: string, port: number) => Promise<Listener>
+  readonly fetch: (handler: FetchHandler, bind: Bind) => Promise<Listener>
 }
 
 /** `http://host:port` with IPv6 hosts bracketed. */

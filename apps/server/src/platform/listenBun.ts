@@ -1,7 +1,9 @@
-// Bun listeners via Bun.serve: the data plane through the Fetch adapter with Bun's peer and drop, or any Fetch handler.
+// Bun listeners via Bun.serve: the data plane through the Fetch adapter with Bun's peer and drop, or any Fetch handler
+// (on TCP or a Unix socket).
 import type { Pipeline } from "../data/MetadataRequest.ts"
 import { type BunServerLike, bunDataHandler } from "./bunData.ts"
-import type { FetchHandler, Listener, RuntimeListeners } from "./Listener.ts"
+import { type Bind, type FetchHandler, type Listener, type RuntimeListeners, urlOf } from "./Listener.ts"
+import { prepareSocketPath, removeSocketPath } from "./unixSocket.ts"
 
 interface BunServer extends BunServerLike {
   readonly port: number
@@ -10,8 +12,9 @@ interface BunServer extends BunServerLike {
 
 interface BunGlobal {
   serve(options: {
-    hostname: string
-    port: number
+    hostname?: string
+    port?: number
+    unix?: string
     idleTimeout: number
     fetch: (request: Request, server: BunServer) => Response | Promise<Response>
     error?: (error: Error) => Response
@@ -22,24 +25,27 @@ export const isBun = (): boolean => typeof (globalThis as { Bun?: unknown }).Bun
 
 const serve = async (
   fetch: (request: Request, server: BunServer) => Response | Promise<Response>,
-  host: string,
-  port: number
+  bind: Bind
 ): Promise<Listener> => {
   const bun = (globalThis as unknown as { Bun: BunGlobal }).Bun
+  if ("socket" in bind) await prepareSocketPath(bind.socket)
   const server = bun.serve({
-    hostname: host,
-    port,
+    ...("socket" in bind ? { unix: bind.socket } : { hostname: bind.host, port: bind.port }),
     // Bun's default 10 s idle timeout would cut black holes and injected latency short (Node holds them for as
     // long as the data plane says); Holds bounds every wait and stop() releases them, so none is needed here.
     idleTimeout: 0,
     fetch,
     error: () => new Response("Bad Request", { status: 400 })
   })
-  return { host, port: server.port, close: () => server.stop(false) }
+  if ("socket" in bind) {
+    const close = () => server.stop(false).then(() => removeSocketPath(bind.socket))
+    return { url: `unix:${bind.socket}`, host: bind.socket, port: 0, close }
+  }
+  return { url: urlOf(bind.host, server.port), host: bind.host, port: server.port, close: () => server.stop(false) }
 }
 
 export const bunListeners: RuntimeListeners = {
   name: "bun",
-  data: (pipeline: Pipeline, host, port) => serve(bunDataHandler(pipeline), host, port),
-  fetch: (handler: FetchHandler, host, port) => serve((request) => handler(request), host, port)
+  data: (pipeline: Pipeline, host, port) => serve(bunDataHandler(pipeline), { host, port }),
+  fetch: (handler: FetchHandler, bind) => serve((request) => handler(request), bind)
 }

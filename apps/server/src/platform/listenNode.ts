@@ -1,14 +1,16 @@
-// Node listeners via node:http (the data plane) or @hono/node-server (a Fetch handler), with graceful close (idle
-// keep-alive sockets closed, in-flight ones finish).
+// Node listeners via node:http (the data plane) or @hono/node-server (a Fetch handler, on TCP or a Unix socket),
+// with graceful close (idle keep-alive sockets closed, in-flight ones finish).
 import { createServer, type Server } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 import { createAdaptorServer } from "@hono/node-server"
 import type { Pipeline } from "../data/MetadataRequest.ts"
-import type { FetchHandler, Listener, RuntimeListeners } from "./Listener.ts"
+import { type Bind, type FetchHandler, type Listener, type RuntimeListeners, urlOf } from "./Listener.ts"
 import { nodeDataHandler } from "./nodeData.ts"
+import { prepareSocketPath } from "./unixSocket.ts"
 
-const listen = (server: Server, host: string, port: number): Promise<Listener> =>
-  new Promise((resolve, reject) => {
+const listen = async (server: Server, bind: Bind): Promise<Listener> => {
+  if ("socket" in bind) await prepareSocketPath(bind.socket)
+  return new Promise((resolve, reject) => {
     // Bad request lines, oversized headers and the like get a 400 and a closed socket, never a crash.
     // As Node's default handler does, the 400 goes out only if nothing was written on the socket yet.
     server.on("clientError", (_error, socket) => {
@@ -17,24 +19,32 @@ const listen = (server: Server, host: string, port: number): Promise<Listener> =
       } else socket.destroy()
     })
     server.once("error", reject)
-    server.listen(port, host, () => {
+    const listening = () => {
       server.off("error", reject)
-      const address = server.address() as AddressInfo
+      const port = "socket" in bind ? 0 : (server.address() as AddressInfo).port
       resolve({
-        host,
-        port: address.port,
+        url: "socket" in bind ? `unix:${bind.socket}` : urlOf(bind.host, port),
+        host: "socket" in bind ? bind.socket : bind.host,
+        port,
+        // Node removes the socket file itself when a Unix listener closes.
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done())
             server.closeIdleConnections()
           })
       })
-    })
+    }
+    if ("socket" in bind) server.listen(bind.socket, listening)
+    else server.listen(bind.port, bind.host, listening)
   })
+}
 
 export const nodeListeners: RuntimeListeners = {
   name: "node",
-  data: (pipeline: Pipeline, host, port) => listen(createServer(nodeDataHandler(pipeline, host)), host, port),
-  fetch: (handler: FetchHandler, host, port) =>
-    listen(createAdaptorServer({ fetch: handler, hostname: host }) as Server, host, port)
+  data: (pipeline: Pipeline, host, port) => listen(createServer(nodeDataHandler(pipeline, host)), { host, port }),
+  fetch: (handler: FetchHandler, bind) =>
+    listen(
+      createAdaptorServer({ fetch: handler, hostname: "socket" in bind ? "localhost" : bind.host }) as Server,
+      bind
+    )
 }

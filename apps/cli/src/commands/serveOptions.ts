@@ -1,0 +1,53 @@
+// The serve flags on the command line, derived from the server's one flag table (ServeFlags.ts): every command that
+// starts an emulator (`serve`, `sandbox`, `check`, `exec`) takes the same flags, so a new table entry reaches them all.
+import type { ServerOptions } from "@aliyun-imds/server"
+import { type ServeFlag, serveFlagHelp, serveFlags } from "@aliyun-imds/server/ServeFlags"
+import { Config, Option } from "effect"
+import { Flag } from "effect/cli"
+
+type Spec<K extends ServeFlag["kind"]> = Extract<ServeFlag, { kind: K }>
+export type ServeKey = keyof typeof serveFlags
+
+/** A text flag of the serve table: its variable as fallback, then its default, or optional without one. */
+const text = (spec: Spec<"text">) => {
+  const flag = Flag.String(spec.flag).pipe(Flag.withDescription(serveFlagHelp(spec)))
+  const withEnv = spec.env === undefined ? flag : flag.pipe(Flag.withFallbackConfig(Config.String(spec.env)))
+  return spec.default === undefined ? withEnv.pipe(Flag.optional) : withEnv.pipe(Flag.withDefault(spec.default))
+}
+
+const port = (spec: Spec<"port">) =>
+  Flag.Int(spec.flag).pipe(
+    Flag.withDescription(serveFlagHelp(spec)),
+    Flag.withFallbackConfig(Config.Int(spec.env ?? spec.flag)),
+    Flag.filter(
+      (n) => n >= 0 && n <= 65_535,
+      () => "a port number 0..65535 (0 picks a free port)"
+    ),
+    Flag.withDefault(spec.default)
+  )
+
+const choice = (spec: Spec<"choice">) =>
+  Flag.Literals(spec.flag, spec.values).pipe(Flag.withDescription(serveFlagHelp(spec)), Flag.optional)
+
+const cliFlag = (spec: ServeFlag): Flag.Flag<unknown> =>
+  spec.kind === "port" ? port(spec) : spec.kind === "choice" ? choice(spec) : text(spec)
+
+/** The serve flags, all or all but `omit` (e.g. the listener flags of a sandbox, which always serves at the real address). */
+export const serveFlagSet = <const O extends ServeKey = never>(
+  omit: ReadonlyArray<O> = []
+): Record<Exclude<ServeKey, O>, Flag.Flag<unknown>> =>
+  Object.fromEntries(
+    (Object.entries(serveFlags) as ReadonlyArray<[ServeKey, ServeFlag]>)
+      .filter(([key]) => !(omit as ReadonlyArray<ServeKey>).includes(key))
+      .map(([key, spec]) => [key, cliFlag(spec)])
+  ) as Record<Exclude<ServeKey, O>, Flag.Flag<unknown>>
+
+/** The ServerOptions the parsed serve flags stand for: unset optional flags are left out. */
+export const serverOptionsOf = (values: Readonly<Record<string, unknown>>): ServerOptions =>
+  Object.fromEntries(
+    Object.entries(values).flatMap(([key, value]): Array<[string, unknown]> => {
+      if (!(key in serveFlags)) return []
+      if (!Option.isOption(value)) return [[key, value]]
+      return Option.isSome(value) ? [[key, value.value]] : []
+    })
+  ) as ServerOptions
