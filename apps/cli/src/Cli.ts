@@ -13,6 +13,7 @@ import { journal } from "./commands/journal.ts"
 import { options } from "./commands/options.ts"
 import { role } from "./commands/role.ts"
 import { faults, throttle } from "./commands/rules.ts"
+import { sandbox } from "./commands/sandbox.ts"
 import { serve } from "./commands/serve.ts"
 import { stats } from "./commands/stats.ts"
 
@@ -21,7 +22,7 @@ export const cli = Command.make("aliyun-imds").pipe(
     "Emulate Alibaba Cloud ECS instance metadata (IMDS): serve it, query it like an instance, and script it"
   ),
   Command.withSubcommands([
-    { group: "Emulator", commands: [serve, init, schema] },
+    { group: "Emulator", commands: [serve, sandbox, init, schema] },
     { group: "Client (like code on the instance)", commands: [get, token, credentials, identity] },
     {
       group: "Admin (drives a running emulator)",

@@ -31,6 +31,16 @@ export const exitCodeHelp: ReadonlyArray<readonly [code: number, meaning: string
   [ExitCode.interrupted, "interrupted: Ctrl-C or SIGTERM stopped any other command"]
 ]
 
+let passedThrough: number | null = null
+
+/** A command that runs another (sandbox, check, exec) ends with that one's exit code, even when a signal to this
+ * process interrupted the wait: bin.ts's teardown prefers the code recorded here. */
+export const passThrough = (code: number): void => {
+  passedThrough = code
+}
+
+export const passedThroughCode = (): number | null => passedThrough
+
 /** A failure that has already been put into words: `message` is one line, `exitCode` one of {@link ExitCode}. */
 export class CliFailure extends Schema.TaggedError<CliFailure>()("CliFailure", {
   exitCode: Schema.Int,

@@ -7,7 +7,7 @@ import { Console, Effect, Exit, Layer } from "effect"
 import { CliConfig, CliOutput, Command, GlobalFlag } from "effect/cli"
 import { FetchHttpClient } from "effect/http"
 import { cli } from "./Cli.ts"
-import { ExitCode, outcomeOf } from "./ExitCodes.ts"
+import { ExitCode, outcomeOf, passedThroughCode } from "./ExitCodes.ts"
 import { makePresenter, programName } from "./Help.ts"
 import { Output, red } from "./Output.ts"
 
@@ -46,13 +46,12 @@ const program = Command.runWith(cli, { version })(argv).pipe(
 
 NodeRuntime.runMain(program, {
   disableErrorReporting: true,
-  // Interrupted by Ctrl-C / SIGTERM (every finaliser has run by now), or the code the run computed.
+  // Interrupted by Ctrl-C / SIGTERM (every finaliser has run by now; a command that ran another recorded its code),
+  // or the code the run computed.
   teardown: (exit, onExit) =>
     onExit(
       Exit.isSuccess(exit) && typeof exit.value === "number"
         ? exit.value
-        : runsUntilSignal
-          ? ExitCode.ok
-          : ExitCode.interrupted
+        : (passedThroughCode() ?? (runsUntilSignal ? ExitCode.ok : ExitCode.interrupted))
     )
 })

@@ -1,0 +1,111 @@
+// The sandbox's inside: the first process of a fresh network (and PID) namespace. It puts 100.100.100.200 on the
+// namespace's loopback, serves the emulator there on port 80 (admin API on a Unix socket, which the outside can
+// reach), runs the command, passes signals on, and reports how the command ended. Being the namespace's init, its
+// end takes every process left in the namespace with it, and the namespace itself goes with the last one.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { rmSync } from "node:fs"
+import { Socket } from "node:net"
+import { constants } from "node:os"
+import { type RunningServer, startServer } from "@aliyun-imds/server"
+import { encodeMessage, type InnerConfig, type InnerMessage, type OuterMessage, readMessages } from "./Protocol.ts"
+import { inForeground } from "./Terminal.ts"
+
+export const imdsAddress = "100.100.100.200"
+
+const config = JSON.parse(process.argv[2] ?? "{}") as InnerConfig
+const control = new Socket({ fd: 3, readable: true, writable: true })
+// The outside may be gone (killed): then there is no one to tell, and `close` below ends this process.
+control.on("error", () => undefined)
+const send = (message: InnerMessage) => {
+  if (control.writable) control.write(encodeMessage(message))
+}
+
+let server: RunningServer | null = null
+let child: ChildProcess | null = null
+let exitCode: number | null = null
+/** A signal that came before the command started: it is not started, and ends as if killed by it. */
+let pendingSignal: NodeJS.Signals | null = null
+
+const passOn = (signal: NodeJS.Signals) => {
+  if (child === null) pendingSignal ??= signal
+  else child.kill(signal)
+}
+
+const end = async (code: number): Promise<never> => {
+  child?.kill("SIGKILL")
+  await server?.stop().catch(() => undefined)
+  if (config.removeDir !== null) rmSync(config.removeDir, { recursive: true, force: true })
+  // Whatever was said reaches the outside before this process ends.
+  await new Promise<void>((resolve) => control.end(resolve))
+  process.exit(code)
+}
+
+// The outside went away (killed, or done): nothing here may outlive it.
+control.once("close", () => void end(exitCode ?? 1))
+readMessages<OuterMessage>(control, (message) => {
+  if (message.type === "signal") passOn(message.signal)
+  if (message.type === "finish") void end(exitCode ?? 0)
+})
+
+// Signals sent to this process itself go to the command; a terminal's Ctrl-C already reached it (same process group).
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const) {
+  process.on(signal, () => {
+    if (signal === "SIGINT" && inForeground()) return
+    passOn(signal)
+  })
+}
+
+const setUpNetwork = (): string | null => {
+  try {
+    execFileSync(config.ip, ["link", "set", "lo", "up"], { stdio: ["ignore", "ignore", "pipe"] })
+    execFileSync(config.ip, ["addr", "add", `${imdsAddress}/32`, "dev", "lo"], { stdio: ["ignore", "ignore", "pipe"] })
+    return null
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim()
+    return stderr || (error as Error).message
+  }
+}
+
+/** What a shell reports for a command that ended with `code` or by `signal`. */
+const shellCode = (code: number | null, signal: NodeJS.Signals | null): number =>
+  signal !== null ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)
+
+const run = () => {
+  if (pendingSignal !== null) {
+    exitCode = shellCode(null, pendingSignal)
+    send({ type: "exited", code: exitCode, detail: `${pendingSignal} came before ${config.command} started` })
+    return
+  }
+  const started = spawn(config.command, [...config.args], {
+    stdio: "inherit",
+    env: { ...process.env, ALIYUN_IMDS_ADMIN_URL: `unix:${config.adminSocket}` }
+  })
+  child = started
+  started.once("error", (error: NodeJS.ErrnoException) => {
+    if (exitCode !== null) return
+    exitCode = error.code === "ENOENT" ? 127 : 126
+    const why = error.code === "ENOENT" ? "command not found" : error.message
+    send({ type: "exited", code: exitCode, detail: `${config.command}: ${why}` })
+  })
+  started.once("exit", (code, signal) => {
+    if (exitCode !== null) return
+    exitCode = shellCode(code, signal)
+    send({ type: "exited", code: exitCode, detail: signal === null ? null : `${config.command} ended by ${signal}` })
+  })
+}
+
+const networkProblem = setUpNetwork()
+if (networkProblem !== null) {
+  send({ type: "failed", kind: "network", message: networkProblem })
+  await end(1)
+}
+try {
+  server = await startServer({ ...config.options, host: imdsAddress, port: 80, adminSocket: config.adminSocket })
+} catch (error) {
+  send({ type: "failed", kind: "emulator", message: error instanceof Error ? error.message : String(error) })
+  await end(1)
+}
+if (server !== null) {
+  send({ type: "ready", dataUrl: server.dataUrl, adminUrl: server.adminUrl, instanceId: server.defaultInstanceId })
+  run()
+}

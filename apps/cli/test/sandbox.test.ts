@@ -1,0 +1,263 @@
+// `aliyun-imds sandbox`: real, unmodified programs (curl, Python's urllib, @alicloud/credentials, the OTel Alibaba
+// detector) reach the emulator at the real 100.100.100.200 inside network namespaces the sandbox creates — with no
+// redirect of any kind — while its admin API stays reachable from outside on a Unix socket. Exit codes and signals
+// pass through, and after every test nothing of the sandbox is left: no process, no namespace, no socket.
+// Linux as root (CI); the normal-user case runs the sandbox as `nobody` in a user namespace.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterEach, assert, beforeEach, describe, it } from "vitest"
+import { binPath, cleanEnv, cliDir, runCli } from "./support/cli.ts"
+
+const isRoot = process.platform === "linux" && process.getuid?.() === 0
+const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url))
+const imds = "http://100.100.100.200"
+
+let dir: string
+let socket: string
+
+/** Network namespaces on the machine (every process's, deduplicated). */
+const netNamespaces = (): number =>
+  execFileSync("lsns", ["-t", "net", "-n", "-o", "NS"], { encoding: "utf8" }).trim().split("\n").length
+
+/** Processes whose command line mentions this test's directory (the sandbox's inside carries the socket path). */
+const ourProcesses = (): ReadonlyArray<string> =>
+  readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((pid) => {
+      try {
+        const cmdline = execFileSync("cat", [`/proc/${pid}/cmdline`], { encoding: "utf8" }).replaceAll("\0", " ")
+        return cmdline.includes(dir) && !cmdline.startsWith("cat ") ? [`${pid} ${cmdline}`] : []
+      } catch {
+        return []
+      }
+    })
+
+let namespacesBefore = 0
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "aliyun-imds-sandbox-test-"))
+  chmodSync(dir, 0o777)
+  socket = join(dir, "admin.sock")
+  namespacesBefore = netNamespaces()
+})
+
+afterEach(() => {
+  assert.deepStrictEqual(ourProcesses(), [], "no process of the sandbox is left")
+  assert.isFalse(existsSync(socket), "the admin socket is removed")
+  assert.isAtMost(netNamespaces(), namespacesBefore, "no network namespace is left")
+  rmSync(dir, { recursive: true, force: true })
+})
+
+interface Run {
+  readonly child: ChildProcess
+  readonly done: Promise<{ code: number | null; stdout: string; stderr: string }>
+  /** Resolves with stdout so far once it contains `text`. */
+  readonly printed: (text: string) => Promise<string>
+}
+
+/** `aliyun-imds sandbox --admin-socket <test dir> FLAGS -- CMD`, stdin piped. */
+const sandbox = (
+  flags: ReadonlyArray<string>,
+  command: ReadonlyArray<string>,
+  prefix: ReadonlyArray<string> = []
+): Run => {
+  const child = spawn(
+    prefix[0] ?? process.execPath,
+    [
+      ...prefix.slice(1),
+      ...(prefix.length > 0 ? [process.execPath] : []),
+      binPath,
+      "sandbox",
+      "--admin-socket",
+      socket,
+      ...flags,
+      "--",
+      ...command
+    ],
+    {
+      cwd: cliDir,
+      env: cleanEnv(),
+      stdio: ["pipe", "pipe", "pipe"]
+    }
+  )
+  let stdout = ""
+  let stderr = ""
+  const waiters: Array<() => void> = []
+  child.stdout?.setEncoding("utf8").on("data", (c: string) => {
+    stdout += c
+    for (const w of waiters) w()
+  })
+  child.stderr?.setEncoding("utf8").on("data", (c: string) => (stderr += c))
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once("close", (code) => resolve({ code, stdout, stderr }))
+  )
+  const printed = (text: string) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => stdout.includes(text) && resolve(stdout)
+      waiters.push(check)
+      check()
+      void done.then(() => reject(new Error(`ended before printing ${text}: ${stdout}\n${stderr}`)))
+    })
+  return { child, done, printed }
+}
+
+const finished = async (flags: ReadonlyArray<string>, command: ReadonlyArray<string>) => {
+  const run = sandbox(flags, command)
+  run.child.stdin?.end()
+  return run.done
+}
+
+describe.skipIf(!isRoot)("sandbox: unmodified programs at 100.100.100.200 (root: a network namespace)", () => {
+  it("curl reads the instance id at the real address", async () => {
+    const r = await finished([], ["curl", "-s", `${imds}/latest/meta-data/instance-id`])
+    assert.strictEqual(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^i-[a-z0-9]+$/)
+  })
+
+  it("the documented token recipe works verbatim; --http-tokens required refuses the plain GET with 403", async () => {
+    const recipe = [
+      'TOKEN=$(curl -s -X PUT "http://100.100.100.200/latest/api/token" -H "X-aliyun-ecs-metadata-token-ttl-seconds: 21600")',
+      'curl -s -H "X-aliyun-ecs-metadata-token: $TOKEN" http://100.100.100.200/latest/meta-data/region-id',
+      'echo " plain: $(curl -s -o /dev/null -w "%{http_code}" http://100.100.100.200/latest/meta-data/region-id)"'
+    ].join("; ")
+    const optional = await finished([], ["sh", "-c", recipe])
+    assert.strictEqual(optional.stdout, "cn-beijing plain: 200\n", optional.stderr)
+    const required = await finished(["--http-tokens", "required"], ["sh", "-c", recipe])
+    assert.strictEqual(required.stdout, "cn-beijing plain: 403\n", required.stderr)
+  })
+
+  it("@alicloud/credentials (default chain, ALIBABA_CLOUD_ECS_METADATA) gets the role's STS keys, no shim", async () => {
+    const r = await finished(
+      ["--http-tokens", "required"],
+      ["env", "ALIBABA_CLOUD_ECS_METADATA=AliyunImdsDemoRole", process.execPath, join(fixtures, "credentials.cjs")]
+    )
+    assert.strictEqual(r.code, 0, r.stderr)
+    const credential = JSON.parse(r.stdout) as { type: string; accessKeyId: string; hasToken: boolean }
+    assert.include(["default", "ecs_ram_role"], credential.type)
+    assert.match(credential.accessKeyId, /^STS\./)
+    assert.isTrue(credential.hasToken)
+  })
+
+  it("the OTel Alibaba detector detects the emulated instance, no shim", async () => {
+    const r = await finished([], [process.execPath, join(fixtures, "otel.mjs")])
+    assert.strictEqual(r.code, 0, r.stderr)
+    const attributes = JSON.parse(r.stdout) as Record<string, string>
+    assert.strictEqual(attributes["cloud.provider"], "alibaba_cloud")
+    assert.strictEqual(attributes["cloud.region"], "cn-beijing")
+    assert.match(attributes["host.id"] ?? "", /^i-/)
+  })
+
+  it("a Python urllib program with the token recipe reads its hostname", async () => {
+    const r = await finished(["--http-tokens", "required"], ["python3", join(fixtures, "imds.py"), "hostname"])
+    assert.strictEqual(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^\S+\n$/)
+  })
+
+  it("the admin API answers on the socket from outside while the command runs: a mode switch mid-run", async () => {
+    const status = `curl -s -o /dev/null -w "%{http_code}\\n" ${imds}/latest/meta-data/instance-id`
+    const run = sandbox([], ["sh", "-c", `${status}; read go; ${status}`])
+    await run.printed("200\n")
+    const set = await runCli(["options", "set", "--http-tokens", "required", "--admin", `unix:${socket}`])
+    assert.strictEqual(set.code, 0, set.stderr)
+    run.child.stdin?.end("go\n")
+    const r = await run.done
+    assert.strictEqual(r.stdout, "200\n403\n")
+    assert.strictEqual(r.code, 0)
+  })
+
+  it("stdin and the exit code pass through; a missing command is 127", async () => {
+    const run = sandbox([], ["sh", "-c", "read line; echo got $line; exit 7"])
+    run.child.stdin?.end("hello\n")
+    const r = await run.done
+    assert.strictEqual(r.stdout, "got hello\n")
+    assert.strictEqual(r.code, 7)
+    const missing = await finished([], ["no-such-command-here"])
+    assert.strictEqual(missing.code, 127)
+    assert.include(missing.stderr, "no-such-command-here: command not found")
+  })
+
+  it("Ctrl-C (SIGINT) reaches the command and its exit code is passed on; SIGTERM likewise", async () => {
+    const trap = (signal: string, code: number) => [
+      "sh",
+      "-c",
+      `trap "echo caught ${signal}; exit ${code}" ${signal}; echo ready; while :; do sleep 0.05; done`
+    ]
+    const interrupted = sandbox([], trap("INT", 42))
+    await interrupted.printed("ready\n")
+    interrupted.child.kill("SIGINT")
+    const r = await interrupted.done
+    assert.strictEqual(r.stdout, "ready\ncaught INT\n")
+    assert.strictEqual(r.code, 42)
+    const terminated = sandbox([], ["sh", "-c", "echo ready; while :; do sleep 0.05; done"])
+    await terminated.printed("ready\n")
+    terminated.child.kill("SIGTERM")
+    assert.strictEqual((await terminated.done).code, 143, "killed by SIGTERM: 128 + 15")
+  })
+
+  it("a command that leaves a background process behind: the sandbox ends it", async () => {
+    const r = await finished([], ["sh", "-c", `sleep 300 & echo left ${dir}`])
+    assert.strictEqual(r.code, 0)
+    // afterEach checks that no process of ours (the sleep included) is left.
+  })
+
+  it("the sandbox killed with SIGKILL: its inside notices and ends everything", async () => {
+    const run = sandbox([], ["sh", "-c", `echo ready; sleep 300; echo ${dir}`])
+    await run.printed("ready\n")
+    run.child.kill("SIGKILL")
+    await run.done
+    // The inside ends on its own once its control socket closes; wait for it by watching the socket file go.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (!existsSync(socket) && ourProcesses().length === 0) {
+          clearInterval(poll)
+          resolve()
+        }
+      }, 20)
+    })
+  })
+
+  it("an emulator that cannot start: exit 1 with its reason, the command never runs, nothing left", async () => {
+    const r = await finished(["--config", join(dir, "missing.yaml")], ["sh", "-c", "echo ran"])
+    assert.strictEqual(r.code, 1)
+    assert.strictEqual(r.stdout, "")
+    assert.include(r.stderr, "the emulator did not start: cannot read fleet file")
+  })
+
+  it("no command after --: a usage error (2) that shows the form", async () => {
+    const r = await runCli(["sandbox", "curl", "x"])
+    assert.strictEqual(r.code, 2)
+    assert.include(r.stderr, "give the command to run after --")
+  })
+})
+
+describe.skipIf(!isRoot)("sandbox as a normal user (a user + network namespace)", () => {
+  const asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+  it("runs curl at the real address and says which namespace it used", async () => {
+    const run = sandbox(["--log-level", "info"], ["curl", "-s", `${imds}/latest/meta-data/instance-id`], asNobody)
+    run.child.stdin?.end()
+    const r = await run.done
+    assert.strictEqual(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^i-[a-z0-9]+$/)
+    assert.include(r.stderr, "user + network namespace")
+  })
+
+  it("where the kernel refuses user namespaces: a clear error naming the ways out, exit 1", async () => {
+    const fake = join(dir, "bin")
+    execFileSync("mkdir", ["-p", fake])
+    writeFileSync(
+      join(fake, "unshare"),
+      "#!/bin/sh\necho 'unshare: unshare failed: Operation not permitted' >&2\nexit 1\n"
+    )
+    chmodSync(join(fake, "unshare"), 0o755)
+    const run = sandbox([], ["true"], [...asNobody, "env", `PATH=${fake}:${process.env.PATH}`])
+    run.child.stdin?.end()
+    const r = await run.done
+    assert.strictEqual(r.code, 1)
+    assert.include(r.stderr, "does not let a normal user create a network namespace (unshare: unshare failed")
+    assert.include(r.stderr, "run as root")
+    assert.include(r.stderr, "aliyun-imds exec")
+  })
+})
