@@ -1,6 +1,7 @@
 // The `aliyun-imds` command tree: the emulator, the client side (through @aliyun-imds/client) and the admin side
 // (through the admin API). Commands live in ./commands; bin.ts picks the platform and runs this tree.
 import { Command } from "effect/cli"
+import { audit } from "./commands/audit.ts"
 import { clock } from "./commands/clock.ts"
 import { credentials } from "./commands/credentials.ts"
 import { events, spot } from "./commands/events.ts"
@@ -28,7 +29,7 @@ export const cli = Command.make("aliyun-imds").pipe(
       group: "Admin (drives a running emulator)",
       commands: [options, instances, set, role, clock, spot, events, throttle, faults]
     },
-    { group: "Observe and reset", commands: [stats, journal, revokeTokens, reload, reset, certificate] }
+    { group: "Observe and reset", commands: [stats, audit, journal, revokeTokens, reload, reset, certificate] }
   ]),
   Command.withExamples([
     { command: "aliyun-imds serve", description: "Start the emulator (metadata :8100, admin :8101)" },

@@ -1,6 +1,7 @@
 // The admin API, declared once: every operation by its operationId (the ECS action's name where ECS has one). The
 // server implements exactly these, the OpenAPI document describes them, and the typed client calls them.
 import type { HandlerRequest, HandlerResult, Input, Output } from "./Operation.ts"
+import { auditOperations } from "./operations/Audit.ts"
 import { clockOperations } from "./operations/Clock.ts"
 import { eventOperations } from "./operations/Events.ts"
 import { faultOperations } from "./operations/Faults.ts"
@@ -25,6 +26,7 @@ export const AdminContract = {
   ...throttleOperations,
   ...faultOperations,
   ...observabilityOperations,
+  ...auditOperations,
   ...tokenOperations,
   ...fleetOperations
 }

@@ -26,6 +26,14 @@ export {
   pathParams,
   type RawSuccess
 } from "./Operation.ts"
+export {
+  AuditGroupView,
+  AuditInstanceView,
+  AuditQueryParams,
+  AuditResponse,
+  AuditSince,
+  auditSinceMs
+} from "./operations/Audit.ts"
 export { AdvanceClockRequest, ClockView, SetClockRequest } from "./operations/Clock.ts"
 export { AddEventRequest, EventAdded, EventList, ScheduleSpotRequest, SpotStatus } from "./operations/Events.ts"
 export {

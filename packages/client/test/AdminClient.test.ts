@@ -71,6 +71,7 @@ const steps: ReadonlyArray<Step> = [
   step("ClearFaultRules", none),
   step("DescribeCounters", () => ({ query: { instance: "default" } })),
   step("ResetCounters", none),
+  step("DescribeAudit", () => ({ query: { since: "1h", refused: "true" as const } })),
   step("DescribeJournal", () => ({ query: { mode: "normal" as const, limit: "5" } })),
   step("ClearJournal", none),
   step("RevokeTokens", none),

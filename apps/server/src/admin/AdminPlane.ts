@@ -8,6 +8,7 @@ import type { AdminDeps } from "./AdminDeps.ts"
 import { adminAuth } from "./auth.ts"
 import { failureOf, failureResponse, internalError, methodNotAllowed, newRequestId, routeNotFound } from "./errors.ts"
 import { type AdminHandlers, type AdminRoute, adminRoutes, type Reply } from "./Handlers.ts"
+import { auditHandlers } from "./routes/audit.ts"
 import { clockHandlers } from "./routes/clock.ts"
 import { counterHandlers } from "./routes/counters.ts"
 import { eventHandlers } from "./routes/events.ts"
@@ -35,6 +36,7 @@ export const adminHandlers = (deps: AdminDeps): AdminHandlers => ({
   ...faultHandlers(deps),
   ...counterHandlers(deps),
   ...journalHandlers(deps),
+  ...auditHandlers(deps),
   ...tokenHandlers(deps),
   ...fleetHandlers(deps)
 })
