@@ -2,6 +2,7 @@
 // (through the admin API). Commands live in ./commands; bin.ts picks the platform and runs this tree.
 import { Command } from "effect/cli"
 import { audit } from "./commands/audit.ts"
+import { check } from "./commands/check.ts"
 import { clock } from "./commands/clock.ts"
 import { credentials } from "./commands/credentials.ts"
 import { events, spot } from "./commands/events.ts"
@@ -23,7 +24,7 @@ export const cli = Command.make("aliyun-imds").pipe(
     "Emulate Alibaba Cloud ECS instance metadata (IMDS): serve it, query it like an instance, and script it"
   ),
   Command.withSubcommands([
-    { group: "Emulator", commands: [serve, sandbox, init, schema] },
+    { group: "Emulator", commands: [serve, sandbox, check, init, schema] },
     { group: "Client (like code on the instance)", commands: [get, token, credentials, identity] },
     {
       group: "Admin (drives a running emulator)",

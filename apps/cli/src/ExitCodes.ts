@@ -15,6 +15,10 @@ export const ExitCode = {
   refused: 3,
   /** Not found: 404 (no such metadata item, instance, role or fault rule). */
   notFound: 4,
+  /** `check`: the command ran (and succeeded) but read metadata without a token at least once. */
+  tokenless: 5,
+  /** `check`: the command itself failed (its own exit code is in the message). */
+  commandFailed: 6,
   /** Ctrl-C / SIGTERM stopped a command that was not meant to run until then. */
   interrupted: 130
 } as const
@@ -28,6 +32,8 @@ export const exitCodeHelp: ReadonlyArray<readonly [code: number, meaning: string
   [ExitCode.usage, "usage error: unknown command or flag, bad value, server answered 400"],
   [ExitCode.refused, "refused by the server: 401 / 403 (e.g. normal mode under HttpTokens=required)"],
   [ExitCode.notFound, "not found: 404 (no such metadata path, instance, role or rule)"],
+  [ExitCode.tokenless, "check: the command read metadata without a token (normal mode)"],
+  [ExitCode.commandFailed, "check: the command failed"],
   [ExitCode.interrupted, "interrupted: Ctrl-C or SIGTERM stopped any other command"]
 ]
 

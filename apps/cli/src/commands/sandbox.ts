@@ -31,15 +31,15 @@ export const commandLine = (
     : Effect.succeed([command, ...args])
 }
 
-export interface InSandbox<A> {
+export interface InSandbox<A, R> {
   readonly flags: Readonly<Record<string, unknown>>
   readonly argv: ReadonlyArray<string>
   /** Called once the command ended and before the emulator stops: read the admin API here. */
-  readonly afterCommand: (ready: SandboxReady, ended: CommandEnded) => Effect.Effect<A, CliFailure>
+  readonly afterCommand: (ready: SandboxReady, ended: CommandEnded) => Effect.Effect<A, CliFailure, R>
 }
 
 /** Runs the command line in a sandbox; `afterCommand` sees the emulator still serving. */
-export const inSandbox = <A>({ flags, argv, afterCommand }: InSandbox<A>) =>
+export const inSandbox = <A, R>({ flags, argv, afterCommand }: InSandbox<A, R>) =>
   Effect.gen(function* () {
     const out = yield* Output
     const [command, ...args] = yield* commandLine(argv)
