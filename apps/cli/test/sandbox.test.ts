@@ -232,6 +232,68 @@ describe.skipIf(!isRoot)("sandbox: unmodified programs at 100.100.100.200 (root:
   })
 })
 
+describe.skipIf(!isRoot)("check: the CI gate, and audit of the processes inside", () => {
+  const check = (flags: ReadonlyArray<string>, command: ReadonlyArray<string>) => {
+    const run = sandbox(flags, command)
+    run.child.stdin?.end()
+    return run.done
+  }
+  const tokenRecipe = [
+    'T=$(curl -s -X PUT -H "X-aliyun-ecs-metadata-token-ttl-seconds: 60" http://100.100.100.200/latest/api/token)',
+    'curl -s -H "X-aliyun-ecs-metadata-token: $T" http://100.100.100.200/latest/meta-data/instance-id'
+  ].join("; ")
+
+  it("fails (5) for a program that reads without a token, naming its process (pid, command line) and paths", async () => {
+    const script = join(dir, "legacy.sh")
+    writeFileSync(script, `#!/bin/sh\ncurl -s ${imds}/latest/meta-data/region-id\n`)
+    chmodSync(script, 0o755)
+    const r = await check([], ["sh", script])
+    assert.strictEqual(r.code, 5, r.stderr)
+    assert.strictEqual(r.stdout, "cn-beijing", "the command's own output is untouched")
+    assert.match(
+      r.stderr,
+      /check failed: 1 request without a token, from curl -s http:\/\/100\.100\.100\.200\S+ \(pid \d+\)/
+    )
+    assert.include(r.stderr, "/latest/meta-data/region-id")
+  })
+
+  it("passes (0) for a token-mode program and says what it saw", async () => {
+    const r = await check([], ["sh", "-c", tokenRecipe])
+    assert.strictEqual(r.code, 0, r.stderr)
+    assert.include(r.stderr, "check passed: 2 requests, 1 token PUT; every read with a token")
+  })
+
+  it("--http-tokens required: a normal-mode program that then cannot read fails (6), its reads listed", async () => {
+    const r = await check(["--http-tokens", "required"], ["curl", "-sf", `${imds}/latest/meta-data/instance-id`])
+    assert.strictEqual(r.code, 6, r.stderr)
+    assert.include(r.stderr, "check failed: the command exited 22")
+    assert.include(r.stderr, "1 request without a token")
+    const passing = await check(["--http-tokens", "required"], ["sh", "-c", tokenRecipe])
+    assert.strictEqual(passing.code, 0, passing.stderr)
+  })
+
+  it("audit inside the sandbox tells two processes apart", async () => {
+    const curl = `curl -s -o /dev/null ${imds}/latest/meta-data/hostname`
+    const python = `python3 -c "import urllib.request as u; u.urlopen('${imds}/latest/meta-data/instance-id').read()"`
+    const audit = `${process.execPath} ${binPath} audit --json`
+    const r = await finished([], ["sh", "-c", `${curl}; ${curl}; ${python}; ${audit}`])
+    assert.strictEqual(r.code, 0, r.stderr)
+    const groups = JSON.parse(r.stdout).groups as Array<{
+      process: { cmdline: string } | null
+      pids: Array<number>
+      count: number
+      paths: Array<{ path: string }>
+    }>
+    assert.deepStrictEqual(
+      groups.map((g) => [g.process?.cmdline.split(" ")[0], g.pids.length, g.count, g.paths.map((p) => p.path)]),
+      [
+        ["curl", 2, 2, ["/latest/meta-data/hostname"]],
+        ["python3", 1, 1, ["/latest/meta-data/instance-id"]]
+      ]
+    )
+  })
+})
+
 describe.skipIf(!isRoot)("sandbox as a normal user (a user + network namespace)", () => {
   const asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 

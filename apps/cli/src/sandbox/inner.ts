@@ -78,7 +78,12 @@ const run = () => {
   }
   const started = spawn(config.command, [...config.args], {
     stdio: "inherit",
-    env: { ...process.env, ALIYUN_IMDS_ADMIN_URL: `unix:${config.adminSocket}` }
+    // Our own SDK and CLI inside find the emulator where every other program does, and its admin API on the socket.
+    env: {
+      ...process.env,
+      ALIBABA_CLOUD_IMDS_ENDPOINT: `http://${imdsAddress}`,
+      ALIYUN_IMDS_ADMIN_URL: `unix:${config.adminSocket}`
+    }
   })
   child = started
   started.once("error", (error: NodeJS.ErrnoException) => {
