@@ -1,23 +1,12 @@
 import { assert, describe, it } from "vitest"
 import { type AuditGroup, auditOf } from "../src/journal/Audit.ts"
 import type { CallerProcess, JournalEntry } from "../src/journal/JournalEntry.ts"
+import { journalInput } from "./journalEntries.ts"
 
 let seq = 0
 const entry = (over: Partial<JournalEntry> = {}): JournalEntry => ({
   seq: ++seq,
-  time: 1_000,
-  instanceId: "i-a",
-  peerAddress: "127.0.0.1",
-  peerPort: 40_000,
-  method: "GET",
-  path: "/latest/meta-data/instance-id",
-  mode: "normal",
-  status: 200,
-  userAgent: "curl/8.5.0",
-  reason: null,
-  durationMs: 0.3,
-  process: null,
-  processMiss: "not-found",
+  ...journalInput({ processMiss: "not-found" }),
   ...over
 })
 

@@ -1,23 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer } from "effect"
 import { type CallerProcess, Journal, type JournalInput, JournalRing } from "../src/journal/Journal.ts"
+import { journalInput } from "./journalEntries.ts"
 
-const entry = (over: Partial<JournalInput> = {}): JournalInput => ({
-  time: 1_000,
-  instanceId: "i-a",
-  peerAddress: "127.0.0.1",
-  peerPort: 40_000,
-  method: "GET",
-  path: "/latest/meta-data/instance-id",
-  mode: "normal",
-  status: 200,
-  userAgent: "curl/8.5.0",
-  reason: null,
-  durationMs: 0.3,
-  process: null,
-  processMiss: "off",
-  ...over
-})
+const entry = journalInput
 
 const ringWith = (...entries: ReadonlyArray<Partial<JournalInput>>) => {
   const ring = new JournalRing(100)
