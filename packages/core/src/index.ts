@@ -1,9 +1,44 @@
 // @aliyun-imds/core: the pure domain of the ECS instance metadata service, shared by the server, client and CLI.
-// Each concept folder's index.ts is its public face, naming what the concept exports; the package is their union.
-export * from "./access/index.ts"
-export * from "./clock/index.ts"
-export * from "./counters/index.ts"
-export * from "./credentials/index.ts"
+// Each concept folder's index.ts is its public face; this file names every export of the package.
+export {
+  type AccessRequest,
+  type AccessSubject,
+  anyInstance,
+  type Decision,
+  decide,
+  decideUnsafe,
+  FaultAction,
+  type FaultOutcome,
+  type FaultRule,
+  FaultRuleInput,
+  Faults,
+  InvalidThrottleRule,
+  type TakeResult,
+  Throttle,
+  type ThrottleRule
+} from "./access/index.ts"
+export { type ClockState, utcSeconds, VirtualClock } from "./clock/index.ts"
+export {
+  type CounterEvent,
+  CounterEvents,
+  Counters,
+  type CountersSnapshot,
+  escapeLabelValue,
+  type InstanceCounters,
+  refusalEvent,
+  tokenRefusalReasons
+} from "./counters/index.ts"
+export {
+  type CredentialSeries,
+  credentialAt,
+  credentialIndexAt,
+  credentialsAt,
+  currentCredentials,
+  isCredentialValid,
+  type RamCredential,
+  renderCredentials,
+  validCredentialsAt
+} from "./credentials/index.ts"
 export {
   defaultMetadataOptions,
   FaultRoute,
@@ -35,8 +70,64 @@ export {
   TokenRequired,
   UnboundPeer
 } from "./Errors.ts"
-export * from "./fleet/index.ts"
-export * from "./identity/index.ts"
-export * from "./journal/index.ts"
-export * from "./metadata/index.ts"
-export * from "./token/index.ts"
+export {
+  decodeFleet,
+  decodeFleetResult,
+  decodeFleetValue,
+  decodeInstanceInput,
+  defaultFleet,
+  defaultWireOptions,
+  demoRoleName,
+  type FleetConfig,
+  FleetFile,
+  FleetStore,
+  type FleetStoreApi,
+  fleetJsonSchema,
+  formatFieldPath,
+  Instance,
+  InstanceInput,
+  type InstanceMetadataOptions,
+  type InstanceState,
+  MetadataOptions,
+  type ModifyMetadataOptionsRequest,
+  NetworkInterface,
+  parseModifyRequest,
+  RamRoleInput,
+  type RoleState,
+  type SystemEvent,
+  type WireOptions
+} from "./fleet/index.ts"
+export {
+  Identity,
+  type IdentityPem,
+  IdentityPemInvalid,
+  type Pkcs7Verification,
+  verifyPkcs7,
+  withAudience
+} from "./identity/index.ts"
+export { Journal, type JournalEntry, type JournalQuery } from "./journal/index.ts"
+export {
+  identityDocument,
+  type MetadataPath,
+  parsePath,
+  publishedEvents,
+  type RenderContext,
+  type Resolved,
+  renderSystemEvents,
+  resolve,
+  resolveNow,
+  spotTerminationTime,
+  versions
+} from "./metadata/index.ts"
+export {
+  type IssuedToken,
+  maxTtlSeconds,
+  minTtlSeconds,
+  type NonceSource,
+  parseTtl,
+  parseTtlResult,
+  type TokenOptions,
+  TokenSigner,
+  Tokens,
+  type VerifiedToken
+} from "./token/index.ts"
