@@ -105,7 +105,19 @@ export {
   verifyPkcs7,
   withAudience
 } from "./identity/index.ts"
-export { Journal, type JournalEntry, type JournalQuery } from "./journal/index.ts"
+export {
+  type AuditGroup,
+  type AuditPath,
+  type AuditQuery,
+  auditOf,
+  type CallerProcess,
+  Journal,
+  type JournalEntry,
+  type JournalQuery,
+  labelOf,
+  type ProcessMiss,
+  processMisses
+} from "./journal/index.ts"
 export {
   identityDocument,
   type MetadataPath,
