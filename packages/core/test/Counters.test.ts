@@ -56,6 +56,35 @@ describe("Counters", () => {
     }).pipe(provide)
   )
 
+  it.effect("counts requests without a calling process by reason, apart from the request total", () =>
+    Effect.gen(function* () {
+      const counters = yield* Counters
+      counters.recordUnsafe("i-a", CounterEvents.normalOk)
+      counters.recordUnsafe("i-a", CounterEvents.processMissed.denied)
+      counters.recordUnsafe("i-a", CounterEvents.processMissed.denied)
+      counters.recordUnsafe("i-a", { kind: "process-missed", reason: "off" })
+      counters.recordUnsafe("i-b", CounterEvents.processMissed["not-found"])
+      const snap = yield* counters.snapshot()
+      assert.deepStrictEqual(snap.instances["i-a"]!.processMissed, {
+        off: 1,
+        unsupported: 0,
+        remote: 0,
+        "not-found": 0,
+        denied: 2
+      })
+      assert.strictEqual(snap.instances["i-a"]!.total, 1)
+      assert.deepStrictEqual(snap.totals.processMissed, {
+        off: 1,
+        unsupported: 0,
+        remote: 0,
+        "not-found": 1,
+        denied: 2
+      })
+      assert.strictEqual(snap.totals.total, 1)
+      assert.strictEqual(snap.instances["i-a"]!.normalOk, 1)
+    }).pipe(provide)
+  )
+
   it.effect("a snapshot of one instance holds only that instance and its totals are its own", () =>
     Effect.gen(function* () {
       const counters = yield* Counters
@@ -150,6 +179,7 @@ describe("Counters", () => {
       counters.recordUnsafe(id, CounterEvents.normalOk)
       counters.recordUnsafe(id, CounterEvents.normalOk)
       counters.recordUnsafe(id, CounterEvents.tokenRefused.malformed)
+      counters.recordUnsafe(id, CounterEvents.processMissed.remote)
       counters.observeLatencyUnsafe(id, 0.004)
       counters.observeLatencyUnsafe(id, 0.5)
       const l = 'instance_id="i-\\"q\\"\\\\x"'
@@ -180,6 +210,14 @@ describe("Counters", () => {
         `aliyun_imds_token_refused_total{${l},reason="foreign-instance"} 0`,
         `aliyun_imds_token_refused_total{${l},reason="forwarded"} 0`,
         `aliyun_imds_token_refused_total{${l},reason="invalid-ttl"} 0`,
+        "# HELP aliyun_imds_process_missed_total Requests journaled without their calling process, by reason " +
+          "(off: the --attribute policy skipped them).",
+        "# TYPE aliyun_imds_process_missed_total counter",
+        `aliyun_imds_process_missed_total{${l},reason="off"} 0`,
+        `aliyun_imds_process_missed_total{${l},reason="unsupported"} 0`,
+        `aliyun_imds_process_missed_total{${l},reason="remote"} 1`,
+        `aliyun_imds_process_missed_total{${l},reason="not-found"} 0`,
+        `aliyun_imds_process_missed_total{${l},reason="denied"} 0`,
         `# HELP ${h} Time to answer a metadata request, in seconds.`,
         `# TYPE ${h} histogram`,
         `${h}_bucket{${l},le="0.0005"} 0`,

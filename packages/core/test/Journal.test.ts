@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer } from "effect"
-import { Journal, type JournalInput, JournalRing } from "../src/journal/Journal.ts"
+import { type CallerProcess, Journal, type JournalInput, JournalRing } from "../src/journal/Journal.ts"
 
 const entry = (over: Partial<JournalInput> = {}): JournalInput => ({
   time: 1_000,
@@ -14,6 +14,8 @@ const entry = (over: Partial<JournalInput> = {}): JournalInput => ({
   userAgent: "curl/8.5.0",
   reason: null,
   durationMs: 0.3,
+  process: null,
+  processMiss: "off",
   ...over
 })
 
@@ -56,6 +58,29 @@ describe("Journal", () => {
       assert.strictEqual(journal.capacity, 3)
     }).pipe(Effect.provide(Journal.layerWith({ capacity: 3 })))
   )
+
+  it("keeps each entry's calling process, or the reason it has none, and forgets both on clear", () => {
+    const python: CallerProcess = { pid: 4242, ppid: 1, exe: "/usr/bin/python3.12", cmdline: "python3 -c pass" }
+    const ring = ringWith(
+      { process: python, processMiss: null },
+      { processMiss: "denied" },
+      { processMiss: "not-found" }
+    )
+    assert.deepStrictEqual(
+      ring.query().map((e) => [e.process, e.processMiss]),
+      [
+        [python, null],
+        [null, "denied"],
+        [null, "not-found"]
+      ]
+    )
+    ring.clear()
+    ring.append(entry())
+    assert.deepStrictEqual(
+      ring.query().map((e) => [e.process, e.processMiss]),
+      [[null, "off"]]
+    )
+  })
 
   it("a ring of capacity 1 keeps only the last entry", () => {
     const ring = new JournalRing(1)

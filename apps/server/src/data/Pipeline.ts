@@ -72,7 +72,9 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
       status,
       userAgent: request.header("user-agent"),
       reason,
-      durationMs
+      durationMs,
+      process: null,
+      processMiss: "off"
     })
     if (instanceId !== null) counters.observeLatencyUnsafe(instanceId, durationMs / 1000)
     if (debug) {

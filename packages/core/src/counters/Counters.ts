@@ -1,8 +1,9 @@
 // The CloudMonitor view of the data plane (spec §12): per-instance request counters, led by "Successful Normal Mode
-// Accesses", plus a latency histogram, read as JSON or Prometheus text. Recording only bumps fields of cells
-// allocated once per instance, so it can run on every request.
+// Accesses", plus a latency histogram and why requests were journaled without their calling process, read as JSON or
+// Prometheus text. Recording only bumps fields of cells allocated once per instance, so it can run on every request.
 import { Context, Effect, Layer } from "effect"
 import type { AccessError } from "../Errors.ts"
+import { type ProcessMiss, processMisses } from "../journal/JournalEntry.ts"
 
 export const tokenRefusalReasons = [
   "malformed",
@@ -24,8 +25,10 @@ export type CounterEvent =
   | { readonly kind: "endpoint-disabled" }
   | { readonly kind: "not-found" }
   | { readonly kind: "other-error" }
+  /** Not a request of its own: why a request already counted was journaled without its calling process. */
+  | { readonly kind: "process-missed"; readonly reason: ProcessMiss }
 
-type ScalarKind = Exclude<CounterEvent["kind"], "token-refused">
+type ScalarKind = Exclude<CounterEvent["kind"], "token-refused" | "process-missed">
 type ScalarKey = (typeof scalarKeys)[ScalarKind]
 const scalarKeys = {
   "normal-ok": "normalOk",
@@ -41,6 +44,9 @@ const scalarKeys = {
 const refused = (reason: TokenRefusalReason) => ({ kind: "token-refused", reason }) as const
 const byReason = <A>(f: (reason: TokenRefusalReason) => A) =>
   Object.fromEntries(tokenRefusalReasons.map((r) => [r, f(r)])) as Record<TokenRefusalReason, A>
+const missed = (reason: ProcessMiss) => ({ kind: "process-missed", reason }) as const
+const byMiss = <A>(f: (reason: ProcessMiss) => A) =>
+  Object.fromEntries(processMisses.map((r) => [r, f(r)])) as Record<ProcessMiss, A>
 
 /** Shared event values, so callers on the hot path record without allocating. */
 export const CounterEvents = {
@@ -52,8 +58,12 @@ export const CounterEvents = {
   throttled: { kind: "throttled" },
   endpointDisabled: { kind: "endpoint-disabled" },
   notFound: { kind: "not-found" },
-  otherError: { kind: "other-error" }
-} as const satisfies Record<string, CounterEvent | Record<TokenRefusalReason, CounterEvent>>
+  otherError: { kind: "other-error" },
+  processMissed: byMiss(missed)
+} as const satisfies Record<
+  string,
+  CounterEvent | Record<TokenRefusalReason, CounterEvent> | Record<ProcessMiss, CounterEvent>
+>
 
 /** The event each data-plane refusal counts as. Exhaustive: a new `AccessError` must choose one to compile. */
 export const refusalEvent: { readonly [K in AccessError["_tag"]]: CounterEvent } = {
@@ -77,7 +87,9 @@ const leLabels = [...latencyBuckets.map(String), "+Inf"]
 
 export type CounterValues = { readonly [K in ScalarKey]: number } & {
   readonly tokenRefused: { readonly [R in TokenRefusalReason]: number }
-  /** Every recorded event. */
+  /** Requests journaled without their calling process, by reason (not added to `total`: they are counted already). */
+  readonly processMissed: { readonly [R in ProcessMiss]: number }
+  /** Every recorded request event. */
   readonly total: number
 }
 
@@ -98,6 +110,7 @@ export interface CountersSnapshot {
 interface Cells {
   readonly scalars: Record<ScalarKey, number>
   readonly refused: Record<TokenRefusalReason, number>
+  readonly missed: Record<ProcessMiss, number>
   /** Per-bucket (not cumulative) counts; cumulated when read, so an observation bumps one slot. */
   readonly hits: Array<number>
   sum: number
@@ -108,6 +121,7 @@ const zeroScalars = () => Object.fromEntries(scalarKeyList.map((k) => [k, 0])) a
 const newCells = (): Cells => ({
   scalars: zeroScalars(),
   refused: byReason(() => 0),
+  missed: byMiss(() => 0),
   hits: leLabels.map(() => 0),
   sum: 0
 })
@@ -140,6 +154,7 @@ export class CounterStore {
   record(instanceId: string, event: CounterEvent): void {
     const c = this.cellsFor(instanceId)
     if (event.kind === "token-refused") c.refused[event.reason]++
+    else if (event.kind === "process-missed") c.missed[event.reason]++
     else c.scalars[scalarKeys[event.kind]]++
   }
 
@@ -179,6 +194,7 @@ export class CounterStore {
 const addInto = (into: Cells, from: Cells): void => {
   for (const k of scalarKeyList) into.scalars[k] += from.scalars[k]
   for (const r of tokenRefusalReasons) into.refused[r] += from.refused[r]
+  for (const r of processMisses) into.missed[r] += from.missed[r]
   from.hits.forEach((n, i) => {
     into.hits[i]! += n
   })
@@ -197,6 +213,7 @@ const toJson = (c: Cells): InstanceCounters => {
   return {
     ...c.scalars,
     tokenRefused: { ...c.refused },
+    processMissed: { ...c.missed },
     total: scalarTotal + refusedTotal,
     latency: {
       count: cum[cum.length - 1]!,
@@ -238,6 +255,13 @@ const renderPrometheus = (rows: ReadonlyArray<readonly [string, Cells]>): string
   out += header("token_refused_total", "counter", "Requests refused for a token problem, by reason.")
   for (const [label, c] of ids)
     for (const r of tokenRefusalReasons) out += `${prefix}token_refused_total{${label},reason="${r}"} ${c.refused[r]}\n`
+  out += header(
+    "process_missed_total",
+    "counter",
+    "Requests journaled without their calling process, by reason (off: the --attribute policy skipped them)."
+  )
+  for (const [label, c] of ids)
+    for (const r of processMisses) out += `${prefix}process_missed_total{${label},reason="${r}"} ${c.missed[r]}\n`
   const h = `${prefix}request_duration_seconds`
   out += header("request_duration_seconds", "histogram", "Time to answer a metadata request, in seconds.")
   for (const [label, c] of ids) {

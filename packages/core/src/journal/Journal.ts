@@ -4,9 +4,9 @@
 import { Context, Effect, Layer } from "effect"
 import type { JournalMode } from "../Enumerations.ts"
 import { JournalColumns } from "./JournalColumns.ts"
-import type { JournalEntry, JournalInput } from "./JournalEntry.ts"
+import type { CallerProcess, JournalEntry, JournalInput, ProcessMiss } from "./JournalEntry.ts"
 
-export type { JournalEntry, JournalInput }
+export type { CallerProcess, JournalEntry, JournalInput, ProcessMiss }
 
 export interface JournalQuery {
   /** `null` selects requests from peers that matched no instance. */

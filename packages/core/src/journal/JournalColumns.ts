@@ -3,7 +3,7 @@
 // young-generation collector frees each request's garbage at once instead of promoting 10 000 live entries a cycle
 // (on Node that promotion grew the heap by ~130 MB and cost ~10% throughput).
 import type { JournalMode } from "../Enumerations.ts"
-import type { JournalInput } from "./JournalEntry.ts"
+import type { CallerProcess, JournalInput, ProcessMiss } from "./JournalEntry.ts"
 
 /** Distinct strings remembered for sharing; a flood of distinct values only restarts the table. */
 const internCapacity = 4096
@@ -20,6 +20,9 @@ export class JournalColumns {
   private readonly mode: Array<JournalMode>
   private readonly userAgent: Array<string | null>
   private readonly reason: Array<string | null>
+  /** The adapter's object, shared by every request of one connection, so keep-alive requests add nothing. */
+  private readonly process: Array<CallerProcess | null>
+  private readonly processMiss: Array<ProcessMiss | null>
   private readonly interned = new Map<string, string>()
 
   constructor(capacity: number) {
@@ -34,6 +37,8 @@ export class JournalColumns {
     this.mode = new Array<JournalMode>(capacity).fill("none")
     this.userAgent = new Array<string | null>(capacity).fill(null)
     this.reason = new Array<string | null>(capacity).fill(null)
+    this.process = new Array<CallerProcess | null>(capacity).fill(null)
+    this.processMiss = new Array<ProcessMiss | null>(capacity).fill(null)
   }
 
   /** The stored copy of `s`: an equal string seen before, so this request's own copy can be freed young. */
@@ -58,6 +63,8 @@ export class JournalColumns {
     this.userAgent[slot] = this.intern(e.userAgent)
     this.reason[slot] = this.intern(e.reason)
     this.durationMs[slot] = e.durationMs
+    this.process[slot] = e.process
+    this.processMiss[slot] = e.processMiss
   }
 
   read(slot: number): JournalInput {
@@ -72,7 +79,9 @@ export class JournalColumns {
       status: this.status[slot]!,
       userAgent: this.userAgent[slot]!,
       reason: this.reason[slot]!,
-      durationMs: this.durationMs[slot]!
+      durationMs: this.durationMs[slot]!,
+      process: this.process[slot]!,
+      processMiss: this.processMiss[slot]!
     }
   }
 
@@ -90,6 +99,8 @@ export class JournalColumns {
     this.path.fill("")
     this.userAgent.fill(null)
     this.reason.fill(null)
+    this.process.fill(null)
+    this.processMiss.fill(null)
     this.interned.clear()
   }
 }
