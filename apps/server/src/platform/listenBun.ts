@@ -4,7 +4,6 @@ import { type BunServerLike, bunDataHandler } from "./bunData.ts"
 import type { FetchHandler, Listener, RuntimeListeners } from "./Listener.ts"
 
 interface BunServer extends BunServerLike {
-  readonly port: number
   stop(closeActiveConnections?: boolean): Promise<void>
 }
 
@@ -40,6 +39,6 @@ const serve = async (
 
 export const bunListeners: RuntimeListeners = {
   name: "bun",
-  data: (pipeline: Pipeline, host, port) => serve(bunDataHandler(pipeline), host, port),
+  data: (pipeline: Pipeline, host, port) => serve(bunDataHandler(pipeline, host), host, port),
   fetch: (handler: FetchHandler, host, port) => serve((request) => handler(request), host, port)
 }
