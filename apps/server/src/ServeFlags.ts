@@ -1,7 +1,7 @@
 // The flags of a serving process, declared once as data: the server's own entry (main.ts) and the CLI's `serve`
 // both derive their parsers, help and checks from this table, so a flag is added or documented in one place.
 import { HttpEndpoint, HttpTokens } from "@aliyun-imds/core/enumerations"
-import type { ServerOptions } from "./ServerOptions.ts"
+import { attributePolicies, type ServerOptions } from "./ServerOptions.ts"
 
 interface Common {
   /** The command-line name, without `--`. */
@@ -77,8 +77,16 @@ export const serveFlags = {
     kind: "choice",
     values: HttpEndpoint.literals,
     description: "HttpEndpoint of instances the fleet file does not set"
+  },
+  attribute: {
+    flag: "attribute",
+    kind: "choice",
+    values: attributePolicies,
+    description:
+      "Journal the calling process (pid, executable, command line; Linux) of all requests, of normal-mode " +
+      "(token-less) ones only, or of none (default normal)"
   }
-} as const satisfies Record<Key | "httpTokens" | "httpEndpoint", ServeFlag> &
+} as const satisfies Record<Key | "httpTokens" | "httpEndpoint" | "attribute", ServeFlag> &
   Partial<Record<keyof ServerOptions, ServeFlag>>
 
 /** The help line of a flag: its description, plus its variable and default where it has them. */

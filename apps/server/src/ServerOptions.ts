@@ -24,6 +24,10 @@ export const defaultBehaviour: DataPlaneBehaviour = {
   blackholeMaxMs: 120_000
 }
 
+/** Which requests the journal names the calling process of (Linux): all, normal-mode (token-less) only, or none. */
+export const attributePolicies = ["all", "normal", "off"] as const
+export type AttributePolicy = (typeof attributePolicies)[number]
+
 export interface ServerOptions {
   /** Metadata listener address; default 127.0.0.1. */
   readonly host?: string
@@ -49,6 +53,8 @@ export interface ServerOptions {
   /** A JSON file holding the identity material: read when it exists, written with new material when it does not. */
   readonly identityPath?: string
   readonly behaviour?: Partial<DataPlaneBehaviour>
+  /** Default `normal`: token-less requests, the ones a move to HttpTokens=required breaks, but no token-mode ones. */
+  readonly attribute?: AttributePolicy
   readonly logLevel?: LogLevel
   /** Where log lines go; stderr by default. */
   readonly logSink?: (line: string) => void

@@ -58,7 +58,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
   const listeners = isBun() ? bunListeners : nodeListeners
   const holds = new Holds()
   const behaviour = { ...defaultBehaviour, ...options.behaviour }
-  const pipeline = makePipeline({ services, behaviour, log, holds })
+  const pipeline = makePipeline({ services, behaviour, log, holds, attribute: options.attribute ?? "normal" })
   let dataUrl = ""
   const admin = makeAdminApp({
     runtime,

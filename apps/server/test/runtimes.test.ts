@@ -1,16 +1,23 @@
 // The same wire-level suite against the real entry points on Node and on Bun, each a separate process on loopback
 // sockets: printed ports, instance binding by source address (127.0.0.2 / 127.0.0.3), the token rules of spec §10,
-// exact credential bytes, HEAD, and a graceful SIGTERM.
+// exact credential bytes, HEAD, the calling process of a Python client (from /proc), and a graceful SIGTERM.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import http from "node:http"
 import net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { credentialAt, decodeFleetResult, type RamCredential, renderCredentials } from "@aliyun-imds/core"
+import {
+  credentialAt,
+  decodeFleetResult,
+  type JournalEntry,
+  type RamCredential,
+  renderCredentials
+} from "@aliyun-imds/core"
 import { Result } from "effect"
-import { afterAll, assert, beforeAll, describe, it } from "vitest"
+import { afterAll, assert, beforeAll, describe, expect, it } from "vitest"
 import { buildServices } from "../src/Services.ts"
 import { type RawRequest, rawRequest } from "./support/http.ts"
+import { runPython } from "./support/python.ts"
 import { type RuntimeName, type SpawnedServer, spawnServer } from "./support/spawn.ts"
 
 const alpha = { id: "i-rtalpha", address: "127.0.0.2", role: "RuntimeRole" }
@@ -100,6 +107,27 @@ describe.each(["node", "bun"] as const)("the %s entry point", (runtime: RuntimeN
 
     assert.deepStrictEqual([a.status, a.text], [200, alpha.id])
     assert.deepStrictEqual([b.status, b.text], [200, beta.id])
+  })
+
+  it("journals the process of a Python client that reads without a token", async () => {
+    const script = [
+      "import http.client",
+      `c = http.client.HTTPConnection("127.0.0.1", ${server.port}, source_address=("${alpha.address}", 0))`,
+      'c.request("GET", "/latest/meta-data/instance-id")',
+      'print(c.getresponse().read().decode(), end="")'
+    ].join("\n")
+
+    const python = await runPython(script)
+
+    expect([python.code, python.stdout, python.stderr]).toEqual([0, alpha.id, ""])
+    const journal = JSON.parse((await rawRequest(`${server.adminUrl}/v1/journal?mode=normal&limit=10000`)).text) as {
+      entries: ReadonlyArray<JournalEntry>
+    }
+    const mine = journal.entries.filter((e) => e.process?.pid === python.pid)
+    expect(mine.map((e) => [e.instanceId, e.path, e.status, e.processMiss, e.process?.ppid])).toEqual([
+      [alpha.id, "/latest/meta-data/instance-id", 200, null, process.pid]
+    ])
+    expect(mine[0]?.process?.cmdline).toMatch(/^\S*python[\d.]* -c import http\.client/)
   })
 
   it("a peer bound to no instance is refused with 403", async () => {

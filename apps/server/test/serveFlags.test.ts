@@ -11,7 +11,8 @@ describe("serve flags", () => {
   it("take every flag of the table", () => {
     const options = parseServerArgs([
       ...["--port", "0", "--admin-port", "9", "--config", "f.yaml", "--seed", "s", "--identity", "id.json"],
-      ...["--http-tokens", "required", "--http-endpoint", "disabled", "--admin-token", "t", "--log-level", "warn"]
+      ...["--http-tokens", "required", "--http-endpoint", "disabled", "--admin-token", "t", "--log-level", "warn"],
+      ...["--attribute", "all"]
     ])
     expect(options).toMatchObject({
       port: 0,
@@ -22,13 +23,17 @@ describe("serve flags", () => {
       httpTokens: "required",
       httpEndpoint: "disabled",
       adminToken: "t",
-      logLevel: "warn"
+      logLevel: "warn",
+      attribute: "all"
     })
   })
 
   it("refuse a value outside a flag's enumeration or range, naming the flag", () => {
     expect(() => parseServerArgs(["--http-tokens", "sometimes"])).toThrow(
       '--http-tokens must be one of optional, required (got "sometimes")'
+    )
+    expect(() => parseServerArgs(["--attribute", "some"])).toThrow(
+      '--attribute must be one of all, normal, off (got "some")'
     )
     expect(() => parseServerArgs(["--port", "70000"])).toThrow('--port must be a port number 0..65535 (got "70000")')
     expect(() => parseServerArgs(["--nope", "1"])).toThrow(/nope/)

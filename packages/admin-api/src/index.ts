@@ -54,12 +54,14 @@ export {
   metadataOptionFields
 } from "./operations/MetadataOptions.ts"
 export {
+  CallerProcessView,
   CountersQuery,
   CountersResponse,
   InstanceCountersView,
   JournalEntryView,
   JournalQueryParams,
-  JournalResponse
+  JournalResponse,
+  ProcessMiss
 } from "./operations/Observability.ts"
 export { AttachRoleRequest, RoleCredentials, RoleStatus, RoleWithCredential } from "./operations/Role.ts"
 export { Health, Info, prometheusContentType } from "./operations/System.ts"

@@ -45,4 +45,21 @@ describe("the OpenAPI document", () => {
       "limit"
     ])
   })
+
+  it("shows each journal entry's calling process, or why it has none, and the misses counted by reason", () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the test reads the document's JSON Schema shapes
+    const schemas = (doc as unknown as { components: { schemas: Record<string, any> } }).components.schemas
+    const entry = schemas.JournalEntry
+    expect(entry.required).toEqual(expect.arrayContaining(["process", "processMiss"]))
+    expect(entry.properties.process.anyOf).toEqual([{ $ref: "#/components/schemas/CallerProcess" }, { type: "null" }])
+    expect(entry.properties.processMiss.anyOf[0].enum).toEqual(["off", "unsupported", "remote", "not-found", "denied"])
+    expect(schemas.CallerProcess.required).toEqual(["pid", "ppid", "exe", "cmdline"])
+    expect(Object.keys(schemas.InstanceCounters.properties.processMissed.properties)).toEqual([
+      "off",
+      "unsupported",
+      "remote",
+      "not-found",
+      "denied"
+    ])
+  })
 })

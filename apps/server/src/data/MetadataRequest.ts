@@ -1,6 +1,8 @@
 // The data plane's one request port: what any runtime hands the pipeline — the TCP peer, the method, the raw target,
-// the headers the rules read and the client's abort signal — and what it gets back: an answer, or "drop the
-// connection". Node, Bun, Hono's app.fetch, in-process tests and msw are adapters of this port and nothing else.
+// the headers the rules read, the client's abort signal and, where the runtime can tell, the calling process — and
+// what it gets back: an answer, or "drop the connection". Node, Bun, Hono's app.fetch, in-process tests and msw are
+// adapters of this port and nothing else.
+import type { CallerProcess, ProcessMiss } from "@aliyun-imds/core"
 
 /** The TCP peer: which instance a request is decided by its source address. */
 export interface Peer {
@@ -25,6 +27,12 @@ export interface MetadataRequest {
   readonly header: (name: RuleHeader) => string | null
   /** Aborts when the client goes away; asked for only by requests the data plane holds. */
   readonly signal: AbortSignal
+  /**
+   * The local process at the other end of the connection, or why there is none; asked for only when the attribution
+   * policy wants it, before the reply goes out (the client may close right after it). Looked up once per connection,
+   * answered at once when already known; the promise never rejects. Absent where a way in cannot tell ("unsupported").
+   */
+  readonly caller?: () => CallerProcess | ProcessMiss | Promise<CallerProcess | ProcessMiss>
 }
 
 /** A response to write: status, body, the content type (null: the fleet's) and further `name, value` header pairs. */

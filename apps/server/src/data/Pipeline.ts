@@ -1,21 +1,24 @@
 // The metadata listener's request flow: source address → instance → endpoint switch → throttle / faults → route →
 // access policy → exact render → journal + counters (design.md "Data plane"). It takes one MetadataRequest and gives
 // one MetadataReply, whatever runtime carries them, synchronously on the hot path; the only awaits are injected
-// latency, black holes and PKCS#7 signing.
+// latency, black holes, PKCS#7 signing and, when the attribution policy asks for it, a connection's first look-up of
+// its calling process.
 import {
+  type CallerProcess,
   CounterEvents,
   decideUnsafe,
   type FaultOutcome,
   type InstanceState,
   identityDocument,
   type JournalMode,
+  type ProcessMiss,
   refusalEvent,
   resolve
 } from "@aliyun-imds/core"
 import { Effect } from "effect"
 import { errorStatus } from "../ErrorStatus.ts"
 import type { Logger } from "../Log.ts"
-import type { DataPlaneBehaviour } from "../ServerOptions.ts"
+import type { AttributePolicy, DataPlaneBehaviour } from "../ServerOptions.ts"
 import type { CoreServices } from "../Services.ts"
 import type { Holds } from "./Holds.ts"
 import type { MetadataReply, MetadataRequest, Peer, Pipeline } from "./MetadataRequest.ts"
@@ -27,6 +30,8 @@ export interface PipelineDeps {
   readonly behaviour: DataPlaneBehaviour
   readonly log: Logger
   readonly holds: Holds
+  /** Whose calling process to journal; default `normal`. */
+  readonly attribute?: AttributePolicy
 }
 
 /** What the journal needs of any request, bound to an instance or not. */
@@ -56,10 +61,31 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
   const { behaviour, log, holds } = deps
   const { fleet, clock, tokens, counters, journal, throttle, faults, identity } = deps.services
   const debug = log.enabled("debug")
+  const attribute = deps.attribute ?? "normal"
 
-  const done = (seen: Seen, reply: MetadataReply, mode: JournalMode, reason: string | null): MetadataReply => {
+  /** Journals and counts a finished request with its calling process, once known, or the reason it has none. */
+  const done = (
+    seen: Seen,
+    reply: MetadataReply,
+    mode: JournalMode,
+    reason: string | null
+  ): MetadataReply | Promise<MetadataReply> => {
+    if (mode === "normal" ? attribute === "off" : attribute !== "all") return record(seen, reply, mode, reason, "off")
+    const found = seen.request.caller?.() ?? "unsupported"
+    if (found instanceof Promise) return found.then((caller) => record(seen, reply, mode, reason, caller))
+    return record(seen, reply, mode, reason, found)
+  }
+
+  const record = (
+    seen: Seen,
+    reply: MetadataReply,
+    mode: JournalMode,
+    reason: string | null,
+    found: CallerProcess | ProcessMiss
+  ): MetadataReply => {
     const { request, target, instanceId } = seen
     const status = statusOf(reply)
+    const miss = typeof found === "string" ? found : null
     const durationMs = performance.now() - seen.started
     journal.appendUnsafe({
       time: seen.now,
@@ -73,10 +99,13 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
       userAgent: request.header("user-agent"),
       reason,
       durationMs,
-      process: null,
-      processMiss: "off"
+      process: typeof found === "string" ? null : found,
+      processMiss: miss
     })
-    if (instanceId !== null) counters.observeLatencyUnsafe(instanceId, durationMs / 1000)
+    if (instanceId !== null) {
+      counters.observeLatencyUnsafe(instanceId, durationMs / 1000)
+      if (miss !== null) counters.recordUnsafe(instanceId, CounterEvents.processMissed[miss])
+    }
     if (debug) {
       log.log("debug", "request", { instanceId, method: seen.method, status, mode, reason, durationMs })
     }

@@ -1,9 +1,13 @@
 // Bun: Bun.serve's fetch drives the pipeline through the Fetch adapter; the peer comes from `server.requestIP`, and a
-// dropped connection is a response whose body stream fails.
+// dropped connection is a response whose body stream fails. The calling process is looked up from the peer's address
+// and port and the listener's own (Bun shows no socket, so the answer is kept per peer for a moment: callerCache.ts).
 import { fetchAdapter } from "../data/FetchAdapter.ts"
 import type { Peer, Pipeline } from "../data/MetadataRequest.ts"
+import { perPeer } from "./callerCache.ts"
+import { makeProcessLookup, type ProcessLookup } from "./processOfPeer.ts"
 
 export interface BunServerLike {
+  readonly port: number
   requestIP(request: Request): { address: string; port: number } | null
 }
 
@@ -18,11 +22,15 @@ export const droppedResponse = (): Response =>
     { status: 200 }
   )
 
-export const bunDataHandler = (pipeline: Pipeline) => {
-  const serve = fetchAdapter(pipeline, droppedResponse)
-  let peerOf: ((request: Request) => Peer) | undefined
-  return (request: Request, server: BunServerLike): Response | Promise<Response> => {
-    peerOf ??= (r) => server.requestIP(r) ?? noPeer
+export const bunDataHandler = (pipeline: Pipeline, host: string, lookup: ProcessLookup = makeProcessLookup()) => {
+  const callers = perPeer(lookup)
+  let server: BunServerLike | undefined
+  const peerOf = (request: Request): Peer => server?.requestIP(request) ?? noPeer
+  const serve = fetchAdapter(pipeline, droppedResponse, (request) =>
+    callers({ local: { address: host, port: server?.port ?? 0 }, remote: peerOf(request) })
+  )
+  return (request: Request, bun: BunServerLike): Response | Promise<Response> => {
+    server ??= bun
     return serve(request, peerOf)
   }
 }

@@ -6,7 +6,6 @@ import { type Bind, type FetchHandler, type Listener, type RuntimeListeners, url
 import { prepareSocketPath, removeSocketPath } from "./unixSocket.ts"
 
 interface BunServer extends BunServerLike {
-  readonly port: number
   stop(closeActiveConnections?: boolean): Promise<void>
 }
 
@@ -46,6 +45,6 @@ const serve = async (
 
 export const bunListeners: RuntimeListeners = {
   name: "bun",
-  data: (pipeline: Pipeline, host, port) => serve(bunDataHandler(pipeline), { host, port }),
+  data: (pipeline: Pipeline, host, port) => serve(bunDataHandler(pipeline, host), { host, port }),
   fetch: (handler: FetchHandler, bind) => serve((request) => handler(request), bind)
 }

@@ -1,10 +1,15 @@
 // Node: node:http drives the pipeline through the request port directly — no Request/Response objects, headers read
 // from the parser's rawHeaders, the reply written with one writeHead/end — which is most of the data plane's cost.
+// The calling process is looked up from the socket's two ends, once per socket.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http"
 import type { MetadataReply, MetadataRequest, Peer, Pipeline, RuleHeader } from "../data/MetadataRequest.ts"
 import { statusReply } from "../data/Reply.ts"
 import { errorStatus } from "../ErrorStatus.ts"
+import { perSocket } from "./callerCache.ts"
 import { nodeTarget } from "./nodeTarget.ts"
+import { type Found, makeProcessLookup, type ProcessLookup } from "./processOfPeer.ts"
+
+type Callers = ReturnType<typeof perSocket>
 
 const isOws = (code: number): boolean => code === 32 || code === 9
 
@@ -31,12 +36,14 @@ class NodeMetadataRequest implements MetadataRequest {
   readonly req: IncomingMessage
   readonly res: ServerResponse
   readonly target: string
+  private readonly callers: Callers
   private abort: AbortController | undefined
 
-  constructor(req: IncomingMessage, res: ServerResponse, target: string) {
+  constructor(req: IncomingMessage, res: ServerResponse, target: string, callers: Callers) {
     this.req = req
     this.res = res
     this.target = target
+    this.callers = callers
   }
 
   get method(): string {
@@ -49,6 +56,14 @@ class NodeMetadataRequest implements MetadataRequest {
 
   header(name: RuleHeader): string | null {
     return rawHeader(this.req, name)
+  }
+
+  caller(): Found | Promise<Found> {
+    const socket = this.req.socket
+    return this.callers(socket, () => ({
+      local: { address: socket.localAddress ?? "", port: socket.localPort ?? 0 },
+      remote: { address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 }
+    }))
   }
 
   /** Aborted when the connection closes before the reply is written (the client went away). */
@@ -98,9 +113,13 @@ const deliver = (pipeline: Pipeline, ex: NodeMetadataRequest, reply: MetadataRep
   }
 }
 
-export const nodeDataHandler =
-  (pipeline: Pipeline, listenHost: string): RequestListener =>
-  (req, res) => {
+export const nodeDataHandler = (
+  pipeline: Pipeline,
+  listenHost: string,
+  lookup: ProcessLookup = makeProcessLookup()
+): RequestListener => {
+  const callers = perSocket(lookup)
+  return (req, res) => {
     const url = nodeTarget(req.url ?? "", rawHeader(req, "host", true) || listenHost)
     if (url === null) {
       // What the Hono adapter answers to a target or Host it cannot turn into a URL: a bare 400.
@@ -108,7 +127,7 @@ export const nodeDataHandler =
       res.end()
       return
     }
-    const ex = new NodeMetadataRequest(req, res, url)
+    const ex = new NodeMetadataRequest(req, res, url, callers)
     try {
       const reply = pipeline.handle(ex)
       if (reply instanceof Promise) {
@@ -121,3 +140,4 @@ export const nodeDataHandler =
       fail(pipeline, ex, error)
     }
   }
+}

@@ -1,6 +1,7 @@
 // The CloudMonitor view (spec §12: per-instance counters led by normal-mode successes and rejections) and the
-// packet-analyzer view (who asked what, how and with which result), both readable and resettable.
-import { JournalMode, tokenRefusalReasons } from "@aliyun-imds/core"
+// packet-analyzer view (who — down to the calling process — asked what, how and with which result), both readable and
+// resettable.
+import { JournalMode, processMisses, tokenRefusalReasons } from "@aliyun-imds/core"
 import { Schema, SchemaTransformation } from "effect"
 import { json, operation } from "../Operation.ts"
 import { InstantText } from "../Time.ts"
@@ -21,6 +22,14 @@ export const InstanceCountersView = Schema.Struct({
       readonly [R in (typeof tokenRefusalReasons)[number]]: typeof count
     }
   ),
+  processMissed: Schema.Struct(
+    Object.fromEntries(processMisses.map((r) => [r, count])) as {
+      readonly [R in (typeof processMisses)[number]]: typeof count
+    }
+  ).annotate({
+    description:
+      "Requests journaled without their calling process, by reason (see JournalEntry.processMiss); not in total."
+  }),
   total: count,
   latency: Schema.Struct({
     count,
@@ -57,6 +66,25 @@ export const JournalQueryParams = Schema.Struct({
   limit: Schema.optionalKey(intText("At most this many entries (default 100):", 1, 10_000))
 })
 
+export const ProcessMiss = Schema.Literals(processMisses).annotate({
+  description:
+    "Why a request has no calling process. off: the --attribute policy skipped it; unsupported: not Linux, or an " +
+    "in-process call; remote: the peer is not on this host; not-found: the socket or process was gone or not " +
+    "visible; denied: the process could not be inspected (EACCES/EPERM)."
+})
+
+export const CallerProcessView = Schema.Struct({
+  pid: Schema.Finite,
+  ppid: Schema.NullOr(Schema.Finite).annotate({ description: "The parent's pid; null when it could not be read." }),
+  exe: Schema.NullOr(Schema.String).annotate({ description: "The executable's path; null when it could not be read." }),
+  cmdline: Schema.String.annotate({
+    description: "The command line, arguments joined by spaces, at most 1024 characters; empty when unreadable."
+  })
+}).annotate({
+  identifier: "CallerProcess",
+  description: "The local process that made the request, found from its socket while the connection was open (Linux)."
+})
+
 export const JournalEntryView = Schema.Struct({
   seq: Schema.Finite,
   time: Schema.Finite,
@@ -69,7 +97,9 @@ export const JournalEntryView = Schema.Struct({
   status: Schema.Finite,
   userAgent: Schema.NullOr(Schema.String),
   reason: Schema.NullOr(Schema.String),
-  durationMs: Schema.Finite
+  durationMs: Schema.Finite,
+  process: Schema.NullOr(CallerProcessView),
+  processMiss: Schema.NullOr(ProcessMiss).annotate({ description: "Null exactly when process is not." })
 }).annotate({ identifier: "JournalEntry" })
 
 export const JournalResponse = Schema.Struct({

@@ -1,5 +1,5 @@
 // The fleet: its file (schema, decoding, generated defaults), the instance model, the live store of instance state
-// bound by peer address, and the ECS metadata-options operations.
+// bound by peer address (and the address parsing it binds by), and the ECS metadata-options operations.
 export {
   decodeFleet,
   decodeFleetResult,
@@ -20,6 +20,7 @@ export {
   type SystemEvent,
   type WireOptions
 } from "./InstanceState.ts"
+export { formatIp, type IpAddress, parseIp } from "./IpAddress.ts"
 export {
   type InstanceMetadataOptions,
   type ModifyMetadataOptionsRequest,
