@@ -328,7 +328,7 @@ describe("admin over a Unix socket (--admin unix:PATH)", () => {
 describe("audit", () => {
   const server = useEmulator({ seed: "cli-audit" })
 
-  it("lists token-less callers most first, as a table and as JSON, with the per-instance figure", async () => {
+  it("lists token-less callers by process, as a table and as JSON, with the per-instance figure", async () => {
     const read = (path: string, agent: string) =>
       fetch(`${server().dataUrl}/latest/meta-data/${path}`, { headers: { "User-Agent": agent } })
     await read("instance-id", "legacy-agent/1.0")
@@ -336,17 +336,24 @@ describe("audit", () => {
     await read("hostname", "cron-job/0.1")
     const { admin } = at(server())
     const data = await json(["audit", ...admin])
+    // This test process made all three reads: one caller, found by its pid, with both user agents.
     assert.deepStrictEqual(
-      data.groups.map((g: { userAgents: Array<string>; count: number }) => [g.userAgents, g.count]),
-      [
-        [["legacy-agent/1.0"], 2],
-        [["cron-job/0.1"], 1]
-      ]
+      data.groups.map((g: { pids: Array<number>; userAgents: Array<string>; count: number }) => [
+        g.pids,
+        g.userAgents,
+        g.count
+      ]),
+      [[[process.pid], ["cron-job/0.1", "legacy-agent/1.0"], 3]]
     )
     assert.strictEqual(data.instances[0].successfulNormalModeAccesses, 3)
     const table = await runCli(["audit", ...admin])
     assert.strictEqual(table.code, 0, table.stderr)
-    assert.match(table.stdout, /^COUNT\s+REFUSED\s+CALLER\s+USER-AGENT\s+INSTANCE\s+FIRST\s+LAST\s+PATHS\n2\s+0\s+/)
+    assert.match(
+      table.stdout,
+      new RegExp(
+        `^COUNT\\s+REFUSED\\s+PID\\s+COMMAND\\s+USER-AGENT\\s+INSTANCE\\s+FIRST\\s+LAST\\s+PATHS\\n3\\s+0\\s+${process.pid}\\s`
+      )
+    )
     assert.include(table.stdout, `${server().defaultInstanceId}: 3 successful normal-mode accesses`)
     const bad = await runCli(["audit", "--since", "last tuesday", ...admin])
     assert.strictEqual(bad.code, 2)

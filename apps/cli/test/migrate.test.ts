@@ -54,7 +54,10 @@ describe("README migration guide", () => {
       assert.match(found?.stderr ?? "", /check failed: 1 request without a token, from /)
       assert.match(found?.stderr ?? "", legacyRead)
       assert.include(out("aliyun-imds check --http-tokens required")?.stderr, "check passed: 2 requests, 1 token PUT")
-      assert.match(out("aliyun-imds audit")?.stdout ?? "", legacyRead)
+      assert.match(
+        out("aliyun-imds audit")?.stdout ?? "",
+        /\n\d+\s+0\s+[\d,…]+\s+curl -s http:\/\/100\.100\.100\.200\/latest\/meta-data\/region-id\s/
+      )
       assert.include(out("aliyun-imds options set")?.stdout, "required")
     },
     120_000

@@ -6,7 +6,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { basename, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterEach, assert, beforeEach, describe, it } from "vitest"
 import { binPath, cleanEnv, cliDir, runCli } from "./support/cli.ts"
@@ -57,11 +57,12 @@ interface Run {
   readonly printed: (text: string) => Promise<string>
 }
 
-/** `aliyun-imds sandbox --admin-socket <test dir> FLAGS -- CMD`, stdin piped. */
+/** `aliyun-imds sandbox|check --admin-socket <test dir> FLAGS -- CMD`, stdin piped. */
 const sandbox = (
   flags: ReadonlyArray<string>,
   command: ReadonlyArray<string>,
-  prefix: ReadonlyArray<string> = []
+  prefix: ReadonlyArray<string> = [],
+  subcommand: "sandbox" | "check" = "sandbox"
 ): Run => {
   const child = spawn(
     prefix[0] ?? process.execPath,
@@ -69,7 +70,7 @@ const sandbox = (
       ...prefix.slice(1),
       ...(prefix.length > 0 ? [process.execPath] : []),
       binPath,
-      "sandbox",
+      subcommand,
       "--admin-socket",
       socket,
       ...flags,
@@ -234,7 +235,7 @@ describe.skipIf(!isRoot)("sandbox: unmodified programs at 100.100.100.200 (root:
 
 describe.skipIf(!isRoot)("check: the CI gate, and audit of the processes inside", () => {
   const check = (flags: ReadonlyArray<string>, command: ReadonlyArray<string>) => {
-    const run = sandbox(flags, command)
+    const run = sandbox(flags, command, [], "check")
     run.child.stdin?.end()
     return run.done
   }
@@ -285,7 +286,12 @@ describe.skipIf(!isRoot)("check: the CI gate, and audit of the processes inside"
       paths: Array<{ path: string }>
     }>
     assert.deepStrictEqual(
-      groups.map((g) => [g.process?.cmdline.split(" ")[0], g.pids.length, g.count, g.paths.map((p) => p.path)]),
+      groups.map((g) => [
+        basename(g.process?.cmdline.split(" ")[0] ?? ""),
+        g.pids.length,
+        g.count,
+        g.paths.map((p) => p.path)
+      ]),
       [
         ["curl", 2, 2, ["/latest/meta-data/hostname"]],
         ["python3", 1, 1, ["/latest/meta-data/instance-id"]]

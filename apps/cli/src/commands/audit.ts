@@ -12,11 +12,15 @@ type Group = Audit["groups"][number]
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`)
 
-/** Who made the requests: the command line (and pids), or the peer and why its process is unknown. */
-export const callerOf = (g: Group): string =>
+/** The command line that made the requests, or the peer and why its process is unknown. */
+const commandOf = (g: Group): string =>
   g.process !== null
-    ? `${g.process.cmdline || g.process.exe || "?"} (pid ${g.pids.join(", ")})`
-    : `${g.peerAddress ?? "?"} (process ${g.processMiss ?? "unknown"})`
+    ? g.process.cmdline || g.process.exe || "?"
+    : `peer ${g.peerAddress ?? "?"} (process ${g.processMiss ?? "unknown"})`
+
+/** Who made the requests, in one line: the command line and its pids, or the peer. */
+export const callerOf = (g: Group): string =>
+  g.process !== null ? `${commandOf(g)} (pid ${g.pids.join(", ")})` : commandOf(g)
 
 const pathsOf = (g: Group) =>
   g.paths
@@ -30,11 +34,12 @@ export const auditText = (audit: Audit, out: OutputApi): string => {
     audit.groups.length === 0
       ? "no requests without a token" + (audit.since === null ? "" : ` since ${audit.since}`)
       : renderTable(
-          ["COUNT", "REFUSED", "CALLER", "USER-AGENT", "INSTANCE", "FIRST", "LAST", "PATHS"],
+          ["COUNT", "REFUSED", "PID", "COMMAND", "USER-AGENT", "INSTANCE", "FIRST", "LAST", "PATHS"],
           audit.groups.map((g) => [
             String(g.count),
             g.refused > 0 ? red(out.color, String(g.refused)) : "0",
-            clip(callerOf(g), 60),
+            g.pids.length === 0 ? "-" : clip(g.pids.join(","), 20),
+            clip(commandOf(g), 80),
             clip(g.userAgents.join(", ") || "-", 30),
             g.instanceId ?? "-",
             g.first,
