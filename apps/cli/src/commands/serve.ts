@@ -47,6 +47,7 @@ const flags = {
   identity: text(serveFlags.identityPath),
   httpTokens: choice(serveFlags.httpTokens),
   httpEndpoint: choice(serveFlags.httpEndpoint),
+  attribute: choice(serveFlags.attribute),
   runtime: Flag.Literals("runtime", ["node", "bun"]).pipe(
     Flag.withDescription("Serve on Node (default) or on Bun (the npm 'bun' package)"),
     Flag.withDefault("node")
@@ -82,7 +83,8 @@ const optionsOf = (f: Flags, logLevel: ServerLogLevel): ServerOptions => ({
   ...Option.match(f.seed, { onNone: () => ({}), onSome: (seed) => ({ seed }) }),
   ...Option.match(f.identity, { onNone: () => ({}), onSome: (identityPath) => ({ identityPath }) }),
   ...Option.match(f.httpTokens, { onNone: () => ({}), onSome: (httpTokens) => ({ httpTokens }) }),
-  ...Option.match(f.httpEndpoint, { onNone: () => ({}), onSome: (httpEndpoint) => ({ httpEndpoint }) })
+  ...Option.match(f.httpEndpoint, { onNone: () => ({}), onSome: (httpEndpoint) => ({ httpEndpoint }) }),
+  ...Option.match(f.attribute, { onNone: () => ({}), onSome: (attribute) => ({ attribute }) })
 })
 
 const startupFailure = (error: unknown) => {
