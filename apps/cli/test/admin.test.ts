@@ -231,9 +231,13 @@ describe("stats and journal", () => {
     const r = await json(["journal", "--mode", "normal", ...at(server()).admin])
     assert.isAtLeast(r.entries.length, 3)
     assert.isTrue(r.entries.every((e: { mode: string }) => e.mode === "normal"))
+    // The reads came from this test process: the journal names it.
+    assert.isTrue(r.entries.every((e: { process: { pid: number } | null }) => e.process?.pid === process.pid))
     const text = await runCli(["journal", "--status", "403", ...at(server()).admin])
-    assert.match(text.stdout, /^SEQ\s+TIME\s+INSTANCE/)
+    assert.match(text.stdout, /^SEQ\s+TIME\s+INSTANCE\s+PEER\s+PROCESS\s+MODE/)
     assert.include(text.stdout, "TokenRequired")
+    const exe = process.execPath.slice(process.execPath.lastIndexOf("/") + 1)
+    assert.include(text.stdout, ` ${process.pid} ${exe} `)
   })
 
   it("stats --watch refreshes until SIGINT and exits 0; journal --follow prints new entries", async () => {

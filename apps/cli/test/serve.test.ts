@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import type { JournalEntry } from "@aliyun-imds/core"
 import { afterAll, assert, describe, it } from "vitest"
 import { findBun } from "../src/commands/bunRuntime.ts"
 import { runCli, type Served, serveCli, spawnCli } from "./support/cli.ts"
@@ -27,6 +28,26 @@ describe("serve", () => {
       assert.deepStrictEqual(normal, { code: 0, stdout: served.instanceId, stderr: "" })
     } finally {
       assert.strictEqual(await served.stop("SIGTERM"), 0)
+    }
+  })
+
+  it("--attribute all journals the process behind token-mode requests too", async () => {
+    const served = await serveCli([...freePorts, "--attribute", "all"])
+    try {
+      const read = await runCli(["get", "meta-data/instance-id", "--endpoint", served.dataUrl])
+      assert.strictEqual(read.stdout, served.instanceId)
+      const journal = await runCli(["journal", "--json", "--admin", served.adminUrl])
+      const entries = (JSON.parse(journal.stdout) as { entries: ReadonlyArray<JournalEntry> }).entries
+      assert.deepStrictEqual(
+        entries.map((e) => [e.method, e.mode, e.processMiss, e.process?.exe === process.execPath]),
+        [
+          ["PUT", "none", null, true],
+          ["GET", "token", null, true]
+        ]
+      )
+      assert.match(entries[1]?.process?.cmdline ?? "", /aliyun-imds\.js get meta-data\/instance-id --endpoint /)
+    } finally {
+      await served.stop()
     }
   })
 

@@ -11,6 +11,7 @@ import { FetchHttpClient } from "effect/http"
 import { TestConsole } from "effect/testing"
 import { cli } from "../src/Cli.ts"
 import { credentialsEnv } from "../src/commands/credentials.ts"
+import { processCell } from "../src/commands/journal.ts"
 import { CliFailure, ExitCode, outcomeOf } from "../src/ExitCodes.ts"
 import { makePresenter, usageLine } from "../src/Help.ts"
 import { describeImdsError } from "../src/ImdsAccess.ts"
@@ -27,6 +28,21 @@ describe("Output", () => {
       { align: ["left", "right", "left"] }
     )
     assert.strictEqual(text, "NAME    COUNT  NOTE\na           1\nlonger    100  x")
+  })
+})
+
+describe("the journal's PROCESS column", () => {
+  it("shows the pid and the executable's name, or why there is none (nothing when attribution was off)", () => {
+    const python = { pid: 4242, ppid: 1, exe: "/usr/bin/python3.12", cmdline: "python3 app.py" }
+    assert.strictEqual(processCell({ process: python, processMiss: null }, false), "4242 python3.12")
+    assert.strictEqual(processCell({ process: { ...python, exe: null }, processMiss: null }, false), "4242 python3")
+    assert.strictEqual(
+      processCell({ process: { ...python, exe: null, cmdline: "" }, processMiss: null }, false),
+      "4242"
+    )
+    assert.strictEqual(processCell({ process: null, processMiss: "off" }, false), "-")
+    assert.strictEqual(processCell({ process: null, processMiss: "denied" }, false), "(denied)")
+    assert.strictEqual(processCell({ process: null, processMiss: "remote" }, true), "\x1b[2m(remote)\x1b[0m")
   })
 })
 

@@ -1,23 +1,32 @@
-// `journal [--follow]`: the packet-analyzer view — who asked what, in which mode, with which result — filtered by
-// instance, mode, status and time; `--follow` polls for new entries until Ctrl-C.
+// `journal [--follow]`: the packet-analyzer view — who (down to the calling process) asked what, in which mode, with
+// which result — filtered by instance, mode, status and time; `--follow` polls for new entries until Ctrl-C.
 
 import type { AdminOutput } from "@aliyun-imds/admin-api"
 import { JournalMode } from "@aliyun-imds/core/enumerations"
 import { Effect, Option, Ref, Schedule } from "effect"
 import { Command, Flag } from "effect/cli"
 import { enumFlag } from "../EnumFlags.ts"
-import { type OutputApi, red, renderTable } from "../Output.ts"
+import { dim, type OutputApi, red, renderTable } from "../Output.ts"
 import { adminCommand } from "./shared.ts"
 
 type Entry = AdminOutput<"DescribeJournal">["entries"][number]
 
-const headers = ["SEQ", "TIME", "INSTANCE", "PEER", "MODE", "METHOD", "PATH", "STATUS", "REASON"]
+const headers = ["SEQ", "TIME", "INSTANCE", "PEER", "PROCESS", "MODE", "METHOD", "PATH", "STATUS", "REASON"]
+
+/** `pid executable-name`, or why there is none (`-` when the --attribute policy skipped the request). */
+export const processCell = (e: Pick<Entry, "process" | "processMiss">, color: boolean): string => {
+  if (e.process === null)
+    return e.processMiss === "off" || e.processMiss === null ? "-" : dim(color, `(${e.processMiss})`)
+  const program = e.process.exe ?? e.process.cmdline.split(" ")[0] ?? ""
+  return `${e.process.pid} ${program.slice(program.lastIndexOf("/") + 1)}`.trimEnd()
+}
 
 const row = (e: Entry, color: boolean) => [
   String(e.seq),
   new Date(e.time).toISOString(),
   e.instanceId ?? "-",
   e.peerAddress,
+  processCell(e, color),
   e.mode,
   e.method,
   e.path,
@@ -88,7 +97,7 @@ export const journal = adminCommand(
   Command.withExamples([
     {
       command: "aliyun-imds journal --mode normal",
-      description: "Token-less clients to fix before HttpTokens=required"
+      description: "Token-less clients (and, on Linux, their processes) to fix before HttpTokens=required"
     },
     { command: "aliyun-imds journal --follow" }
   ])
