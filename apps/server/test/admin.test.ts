@@ -105,6 +105,9 @@ describe("admin routing and errors", () => {
     const body = await send("POST", "/v1/clock/freeze", { now: 1 })
     expect(body.status).toBe(400)
     expect(body.json.Message).toContain('"now"')
+    // Named as every other field is: an odd or empty key quoted, so the message shows which one it was.
+    expect((await send("POST", "/v1/clock/freeze", { "a b": 1 })).json.Message).toContain('"["a b"]"')
+    expect((await send("POST", "/v1/clock/freeze", { "": 1 })).json.Message).toContain('"[""]"')
     expect((await send("POST", "/v1/clock/freeze", {})).status).toBe(200)
     const query = await send("GET", "/v1/journal?instanceId=x")
     expect(query.status).toBe(400)

@@ -22,6 +22,19 @@ describe("requestTarget", () => {
     expect(requestTarget(url)).toMatchObject({ path, query })
   })
 
+  it.each([
+    ["/%6Catest/API/%74oken", "/latest/API/token", "token"],
+    ["/%32016-01-01/api/token/", "/2016-01-01/api/token/", "versioned-token"],
+    ["/l%61test/meta%2Ddata/%5Fx%7e%7E%41%5a%30%39", "/latest/meta-data/_x~~AZ09", "metadata"],
+    ["/latest/%2e%2E/%2F%00%25%20%3A%C3%A9", "/latest/%2e%2E/%2F%00%25%20%3A%C3%A9", "metadata"],
+    ["/%6Catest/meta-data/%zz", "/%6Catest/meta-data/%zz", "metadata"],
+    ["/%6Catest/%2%41", "/%6Catest/%2%41", "metadata"],
+    ["/latest/%6", "/latest/%6", "metadata"]
+  ])("%s routes as %s: only valid escapes of letters, digits, -, _ and ~ are decoded", (url, path, kind) => {
+    expect(requestTarget(url)).toEqual({ path, query: "", kind })
+    expect(requestTarget(`http://h${url}?a=%41`)).toEqual({ path, query: "a=%41", kind })
+  })
+
   it("classifies the token paths case-insensitively, with or without a trailing slash, in both URL forms", () => {
     expect(requestTarget("http://h/latest/api/token").kind).toBe("token")
     expect(requestTarget("/LATEST/API/TOKEN/").kind).toBe("token")

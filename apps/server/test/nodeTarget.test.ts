@@ -44,15 +44,18 @@ describe("nodeTarget", () => {
     expect(nodeTarget("http://other/x/../y", "h")).toBe("http://other/y")
     expect(nodeTarget("https://other/y", "h")).toBe("https://other/y")
     expect(nodeTarget("http://[bad/x", "h")).toBeNull()
-    expect(nodeTarget("http://other\\x", "h")).toBeNull()
     expect(nodeTarget("ftp://other/x", "h")).toBeNull()
   })
 
-  it("refuses a backslash before the query, wherever the Host is plain or odd, and allows one after it", () => {
-    expect(nodeTarget("/a\\b", "h")).toBeNull()
-    expect(nodeTarget("/a\\b?x", "h")).toBeNull()
-    expect(nodeTarget("/a\\b", "Example.COM:8100")).toBeNull()
+  it("reads a backslash in the path as a slash, as the URL parser (and so Bun and app.fetch) does, and keeps one in the query", () => {
+    expect(nodeTarget("/a\\b", "h")).toBe("http://h/a/b")
+    expect(nodeTarget("/latest\\meta-data\\..\\user-data?x\\y", "h")).toBe("http://h/latest/user-data?x\\y")
+    expect(nodeTarget("/a\\b", "Example.COM:8100")).toBe("http://example.com:8100/a/b")
     expect(nodeTarget("/a?x\\y", "Example.COM:8100")).toBe(href("http://Example.COM:8100/a?x\\y"))
+    expect(nodeTarget("http://other\\x", "h")).toBe("http://other/x")
+    for (const target of ["/a\\b", "/x/..\\y", "/a?b\\c"]) {
+      expect(nodeTarget(target, "h"), target).toBe(new Request(`http://h${target}`).url)
+    }
   })
 
   it("refuses a target that is not origin-form and a missing Host", () => {

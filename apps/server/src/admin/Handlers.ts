@@ -8,6 +8,7 @@ import {
   type OperationId,
   operationIds
 } from "@aliyun-imds/admin-api"
+import { formatFieldPath } from "@aliyun-imds/core"
 import { Effect, Result } from "effect"
 import { decodeWith, parseJsonBody, queryRecord, type RequestError } from "./decode.ts"
 import { InvalidParameter } from "./errors.ts"
@@ -45,7 +46,12 @@ const noFields =
     const first = Object.keys(input)[0]
     return first === undefined
       ? Result.succeed({})
-      : Result.fail(new InvalidParameter({ field: first, message: "unknown field (this operation takes none)" }))
+      : Result.fail(
+          new InvalidParameter({
+            field: formatFieldPath([first]),
+            message: "unknown field (this operation takes none)"
+          })
+        )
   }
 
 const decoder = (schema: Operation["body"], whole: string) =>

@@ -1,17 +1,11 @@
 // The request target as @hono/node-server builds its Request URL, so the native Node listener accepts, normalises
-// and refuses exactly what the Hono adapter did: a plain origin-form target passes as is (the hot path); anything
-// else goes through WHATWG URL (dot segments resolved, odd bytes escaped) or is refused (null: answer 400).
+// and refuses what the Hono adapter did: a plain origin-form target passes as is (the hot path); anything else goes
+// through WHATWG URL (dot segments resolved, odd bytes escaped) or is refused (null: answer 400). One difference: a
+// backslash in the path is read as a slash, as the URL parser reads it, and so as Bun and app.fetch do (the adapter
+// refused it with 400 to protect static files, which this listener does not serve).
 const plainTarget = /^\/[!#$&-;=?-[\]_a-z~]*$/
 const dotSegment = /\/\.\.?(?:[/?#]|$)/
 const plainHost = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/
-
-/** A backslash before the query is refused rather than read as a separator. */
-const backslashInPath = (target: string): boolean => {
-  const backslash = target.indexOf("\\")
-  if (backslash === -1) return false
-  const query = target.indexOf("?")
-  return query === -1 || backslash < query
-}
 
 const parsed = (url: string): URL | null => {
   try {
@@ -22,11 +16,10 @@ const parsed = (url: string): URL | null => {
 }
 
 /** Absolute-form targets (`GET http://host/path`) are taken as they are, once they parse. */
-const absolute = (target: string): string | null => (backslashInPath(target) ? null : (parsed(target)?.href ?? null))
+const absolute = (target: string): string | null => parsed(target)?.href ?? null
 
 /** A Host that is not a plain name or address must parse to itself (no userinfo tricks such as `a@b`). */
 const oddHost = (host: string, target: string): string | null => {
-  if (backslashInPath(target)) return null
   const url = parsed(`http://${host}${target}`)
   if (url === null) return null
   const bare = (host.includes(":") ? host.replace(/:\d+$/, "") : host).toLowerCase()
@@ -43,5 +36,5 @@ export const nodeTarget = (target: string, host: string): string | null => {
   if (target.length === 0) return "/"
   if (target.charCodeAt(0) !== 47) return null
   if (plainTarget.test(target) && !dotSegment.test(target)) return target
-  return backslashInPath(target) ? null : (parsed(`http://${host}${target}`)?.href ?? null)
+  return parsed(`http://${host}${target}`)?.href ?? null
 }

@@ -77,8 +77,9 @@ const unknown: ReadonlyArray<PathClass> = [
 ]
 
 /**
- * Targets the URL rules reshape: dot segments (literal or encoded) are resolved as WHATWG URL does before routing,
- * static segments are percent-decoded, and empty segments, encoded slashes, NULs and bad escapes name nothing.
+ * Targets the URL rules reshape: dot segments (literal or encoded) and backslashes are read as WHATWG URL reads them
+ * before routing, static segments (the version too) are percent-decoded, and empty segments, encoded slashes, NULs and
+ * bad escapes name nothing.
  */
 const spelled: ReadonlyArray<PathClass> = [
   { name: "dot-dot segment", target: "/latest/meta-data/../meta-data/instance-id", exists: true },
@@ -89,6 +90,8 @@ const spelled: ReadonlyArray<PathClass> = [
   { name: "double slash inside", target: "/latest//meta-data/instance-id", exists: false },
   { name: "double slash leading", target: `/${leaf}`, exists: false },
   { name: "percent-encoded letter", target: "/latest/meta-data/instance%2Did", exists: true },
+  { name: "percent-encoded letter in the version", target: "/%6Catest/meta-data/instance-id", exists: true },
+  { name: "backslashes for slashes", target: "/latest\\meta-data\\instance-id", exists: true },
   { name: "percent-encoded slash", target: "/latest/meta-data/ram%2Fsecurity-credentials/", exists: false },
   { name: "percent-encoded NUL", target: `${leaf}%00`, exists: false },
   { name: "invalid percent escape", target: "/latest/meta-data/%zz", exists: false }

@@ -39,8 +39,21 @@ export interface Expected {
   readonly body?: "token" | "metadata"
 }
 
-/** The path the service routes on: dot segments resolved as every HTTP stack does, query dropped. */
-export const routedPath = (target: string): string => new URL(`http://imds${target}`).pathname
+/**
+ * RFC 3986 §6.2.2.2: an escaped letter, digit, `-`, `_` or `~` is that character (`.` is left to the URL parser's dot
+ * segments). A path with a `%` that starts no escape is left as it is: nothing routes on it.
+ */
+export const unreservedDecoded = (path: string): string =>
+  /%(?![0-9A-Fa-f]{2})/.test(path)
+    ? path
+    : path.replace(/%([0-9A-Fa-f]{2})/g, (encoded, hex: string) => {
+        const c = String.fromCharCode(Number.parseInt(hex, 16))
+        return /^[A-Za-z0-9_~-]$/.test(c) ? c : encoded
+      })
+
+/** The path the service routes on: dot segments resolved as every HTTP stack does, unreserved characters decoded,
+ * query dropped. */
+export const routedPath = (target: string): string => unreservedDecoded(new URL(`http://imds${target}`).pathname)
 
 /** `/latest/api/token`, matched as the service matches static segments: any case, trailing slash tolerated. */
 const routeOf = (target: string): "token" | "versioned-token" | "metadata" => {
