@@ -1,11 +1,11 @@
 // `aliyun-imds serve`: start the emulator (metadata + admin listeners), print both URLs and the default instance,
 // and stop gracefully on Ctrl-C / SIGTERM. `--runtime bun` re-runs the same command line under Bun.
 import type { LogLevel as ServerLogLevel, ServerOptions } from "@aliyun-imds/server"
-import { Effect, type LogLevel, Option, Stdio } from "effect"
+import { Effect, Stdio } from "effect"
 import { Command, Flag, GlobalFlag } from "effect/cli"
-import { ExitCode, fail } from "../ExitCodes.ts"
 import { cyan, dim, Output } from "../Output.ts"
 import { isBun, reexecUnderBun } from "./bunRuntime.ts"
+import { serverLogLevel, startEmulator } from "./emulator.ts"
 // The flag table only: the server itself is loaded when `serve` runs, so other commands do not pay for it.
 import { serveFlagSet, serverOptionsOf } from "./serveOptions.ts"
 import { json } from "./shared.ts"
@@ -21,50 +21,12 @@ const flags = {
 
 type Flags = Command.Command.Config.Infer<typeof flags>
 
-/** The built-in `--log-level` (effect/cli's names) as the server's level; `none` silences it. */
-const levels: Record<LogLevel.LogLevel, ServerLogLevel> = {
-  All: "debug",
-  Trace: "debug",
-  Debug: "debug",
-  Info: "info",
-  Warn: "warn",
-  Error: "error",
-  Fatal: "error",
-  None: "silent"
-}
-
-const serverLogLevel = (level: Option.Option<LogLevel.LogLevel>): ServerLogLevel =>
-  Option.match(level, { onNone: () => "info", onSome: (l) => levels[l] })
-
 const optionsOf = (f: Flags, logLevel: ServerLogLevel): ServerOptions => ({ ...serverOptionsOf(f), logLevel })
-
-const startupFailure = (error: unknown) => {
-  const name = error instanceof Error ? error.name : ""
-  if (name === "FleetLoadError" && error instanceof Error) {
-    const hint = error.message.startsWith("cannot read")
-      ? "check the --config path, or write a sample with 'aliyun-imds init --output FILE'"
-      : "fix the file (its schema: 'aliyun-imds schema'; a valid sample: 'aliyun-imds init')"
-    return fail(ExitCode.runtime, `${error.message}; ${hint}`)
-  }
-  if (name === "StartupError" && error instanceof Error) {
-    const hint = /EADDRINUSE/.test(error.message)
-      ? "; is another emulator running? pick other ports with --port / --admin-port (0 = any free port)"
-      : ""
-    return fail(ExitCode.runtime, `${error.message}${hint}`)
-  }
-  return fail(ExitCode.runtime, `cannot start the emulator: ${error instanceof Error ? error.message : String(error)}`)
-}
 
 const serveHere = (f: Flags) =>
   Effect.gen(function* () {
     const out = yield* Output
-    const logLevel = serverLogLevel(yield* GlobalFlag.LogLevel)
-    // Loaded here, not at the top, so client and admin commands do not pay for the server's start-up.
-    const { startServer } = yield* Effect.promise(() => import("@aliyun-imds/server"))
-    const server = yield* Effect.acquireRelease(
-      Effect.tryPromise({ try: () => startServer(optionsOf(f, logLevel)), catch: startupFailure }),
-      (s) => Effect.promise(() => s.stop())
-    )
+    const server = yield* startEmulator(optionsOf(f, serverLogLevel(yield* GlobalFlag.LogLevel, "info")))
     if (f.json) {
       yield* out.jsonLine({
         runtime: server.runtime,
