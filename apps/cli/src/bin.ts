@@ -1,11 +1,11 @@
 // The `aliyun-imds` executable: the one place that picks platform layers (Node services, fetch) and turns how a run
 // ended into an exit code and at most one line on stderr. `bin/aliyun-imds.js` imports this file.
 import { readFileSync } from "node:fs"
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
-import { Console, Effect, Exit, Layer } from "effect"
+import { Console, Effect, Exit, Layer, Runtime } from "effect"
 import { CliConfig, CliOutput, Command, GlobalFlag } from "effect/cli"
 import { FetchHttpClient } from "effect/http"
+import { childHoldsSignals } from "./ChildProcess.ts"
 import { cli } from "./Cli.ts"
 import { ExitCode, outcomeOf, passedThroughCode } from "./ExitCodes.ts"
 import { makePresenter, programName } from "./Help.ts"
@@ -44,7 +44,29 @@ const program = Command.runWith(cli, { version })(argv).pipe(
   Effect.provide(layer)
 )
 
-NodeRuntime.runMain(program, {
+/**
+ * NodeRuntime.runMain, except for a signal that arrives while a child process runs (`exec`): the child runner passes
+ * it on, and the run ends when the child does, with the child's exit code, instead of being interrupted.
+ */
+const runMain = Runtime.makeRunMain(({ fiber, teardown }) => {
+  let receivedSignal = false
+  const onSignal = () => {
+    if (childHoldsSignals()) return
+    receivedSignal = true
+    fiber.interruptUnsafe(fiber.id)
+  }
+  fiber.addObserver((exit) => {
+    process.removeListener("SIGINT", onSignal)
+    process.removeListener("SIGTERM", onSignal)
+    teardown(exit, (code) => {
+      if (receivedSignal || code !== 0) process.exit(code)
+    })
+  })
+  process.on("SIGINT", onSignal)
+  process.on("SIGTERM", onSignal)
+})
+
+runMain(program, {
   disableErrorReporting: true,
   // Interrupted by Ctrl-C / SIGTERM (every finaliser has run by now; a command that ran another recorded its code),
   // or the code the run computed.
