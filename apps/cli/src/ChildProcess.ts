@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs"
 import { constants } from "node:os"
 import { isatty } from "node:tty"
 import { Effect, Schema } from "effect"
+import { ExitCode } from "./ExitCodes.ts"
 
 export interface ChildCommand {
   readonly command: string
@@ -30,7 +31,7 @@ export class ChildSpawnError extends Schema.TaggedError<ChildSpawnError>()("Chil
   detail: Schema.String
 }) {
   get exitCode(): number {
-    return this.reason === "not-found" ? 127 : 126
+    return this.reason === "not-found" ? ExitCode.commandNotFound : ExitCode.notRunnable
   }
 }
 

@@ -6,6 +6,7 @@ import { check } from "./commands/check.ts"
 import { clock } from "./commands/clock.ts"
 import { credentials } from "./commands/credentials.ts"
 import { events, spot } from "./commands/events.ts"
+import { exec } from "./commands/exec.ts"
 import { certificate, reload, reset, revokeTokens } from "./commands/fleet.ts"
 import { get, token } from "./commands/get.ts"
 import { identity } from "./commands/identity.ts"
@@ -24,7 +25,7 @@ export const cli = Command.make("aliyun-imds").pipe(
     "Emulate Alibaba Cloud ECS instance metadata (IMDS): serve it, query it like an instance, and script it"
   ),
   Command.withSubcommands([
-    { group: "Emulator", commands: [serve, sandbox, check, init, schema] },
+    { group: "Emulator", commands: [serve, sandbox, check, exec, init, schema] },
     { group: "Client (like code on the instance)", commands: [get, token, credentials, identity] },
     {
       group: "Admin (drives a running emulator)",

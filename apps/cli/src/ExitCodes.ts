@@ -19,6 +19,10 @@ export const ExitCode = {
   tokenless: 5,
   /** `check`: the command itself failed (its own exit code is in the message). */
   commandFailed: 6,
+  /** `exec`: the command was found but could not be run (not executable), as in a shell. */
+  notRunnable: 126,
+  /** `exec`: the command was not found, as in a shell. */
+  commandNotFound: 127,
   /** Ctrl-C / SIGTERM stopped a command that was not meant to run until then. */
   interrupted: 130
 } as const
@@ -34,6 +38,8 @@ export const exitCodeHelp: ReadonlyArray<readonly [code: number, meaning: string
   [ExitCode.notFound, "not found: 404 (no such metadata path, instance, role or rule)"],
   [ExitCode.tokenless, "check: the command read metadata without a token (normal mode)"],
   [ExitCode.commandFailed, "check: the command failed"],
+  [ExitCode.notRunnable, "exec: the command cannot be run (e.g. not executable)"],
+  [ExitCode.commandNotFound, "exec: the command was not found; otherwise exec exits with its command's code"],
   [ExitCode.interrupted, "interrupted: Ctrl-C or SIGTERM stopped any other command"]
 ]
 

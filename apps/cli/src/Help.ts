@@ -18,6 +18,7 @@ const rootExtras = (color: boolean): string =>
     "  ALIYUN_IMDS_ADMIN_URL          default --admin (else http://127.0.0.1:8101)",
     "  ALIYUN_IMDS_ADMIN_TOKEN        default --admin-token (serve: require it; admin commands: send it)",
     "  ALIYUN_IMDS_PORT, _ADMIN_PORT  default serve --port / --admin-port (else 8100 / 8101)",
+    "  ALIYUN_IMDS_EXEC_TARGET        set by exec for its command: where 100.100.100.200:80 goes",
     "  NO_COLOR                       no colour even on a terminal",
     "",
     bold(color, "COMPLETIONS"),

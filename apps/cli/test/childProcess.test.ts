@@ -1,5 +1,5 @@
 // The child-process runner's decisions (exit codes as a shell reports them, which signals to pass on, the terminal's
-// foreground group from /proc), and runChild on real short-lived processes.
+// foreground group from /proc), runChild on real short-lived processes, and exec's pure helpers.
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber } from "effect"
 import {
@@ -10,6 +10,7 @@ import {
   runChild,
   shouldForward
 } from "../src/ChildProcess.ts"
+import { commandAfterDashes, loopbackOf, withPreload } from "../src/commands/exec.ts"
 
 describe("exit codes", () => {
   it("a status passes through; a signal is 128 + its number", () => {
@@ -82,4 +83,43 @@ describe("runChild", () => {
       assert.isFalse(childHoldsSignals())
     })
   )
+})
+
+describe("exec helpers", () => {
+  it.effect("takes the command after --, and refuses none, an empty one, or words before --", () =>
+    Effect.gen(function* () {
+      const ok = yield* commandAfterDashes(["--verbose", "--", "node", "--version"], ["node", "--version"])
+      assert.deepStrictEqual(ok, ["node", "--version"])
+      for (const [argv, parsed] of [
+        [
+          ["node", "app.mjs"],
+          ["node", "app.mjs"]
+        ],
+        [["--"], []],
+        [["--", ""], [""]],
+        [
+          ["node", "--", "app.mjs"],
+          ["node", "app.mjs"]
+        ]
+      ] as const) {
+        const error = yield* Effect.flip(commandAfterDashes(argv, parsed))
+        assert.strictEqual(error.exitCode, 2, argv.join(" "))
+      }
+    })
+  )
+
+  it("adds the preload to NODE_OPTIONS once, after what was there", () => {
+    const url = "file:///opt/cli/preload/register.mjs"
+    assert.strictEqual(withPreload(undefined, url), `--import=${url}`)
+    assert.strictEqual(withPreload(" --max-old-space-size=512 ", url), `--max-old-space-size=512 --import=${url}`)
+    assert.strictEqual(withPreload(`--import=${url} --trace-warnings`, url), `--import=${url} --trace-warnings`)
+  })
+
+  it("reaches a wildcard listener on loopback and refuses any other address", () => {
+    assert.strictEqual(loopbackOf("127.0.0.1"), "127.0.0.1")
+    assert.strictEqual(loopbackOf("0.0.0.0"), "127.0.0.1")
+    assert.strictEqual(loopbackOf("::"), "::1")
+    assert.strictEqual(loopbackOf("localhost"), "localhost")
+    assert.isNull(loopbackOf("192.0.2.1"))
+  })
 })

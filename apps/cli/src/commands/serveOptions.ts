@@ -15,31 +15,44 @@ const text = (spec: Spec<"text">) => {
   return spec.default === undefined ? withEnv.pipe(Flag.optional) : withEnv.pipe(Flag.withDefault(spec.default))
 }
 
-const port = (spec: Spec<"port">) =>
-  Flag.Int(spec.flag).pipe(
-    Flag.withDescription(serveFlagHelp(spec)),
-    Flag.withFallbackConfig(Config.Int(spec.env ?? spec.flag)),
+/** A port flag: its variable as fallback, then its default; with `own`, that default alone (no variable). */
+const port = (spec: Spec<"port">, own?: number) => {
+  const flag = Flag.Int(spec.flag).pipe(
+    Flag.withDescription(
+      own === undefined ? serveFlagHelp(spec) : `${spec.description} (default ${own}; 0 picks a free port)`
+    ),
     Flag.filter(
       (n) => n >= 0 && n <= 65_535,
       () => "a port number 0..65535 (0 picks a free port)"
-    ),
-    Flag.withDefault(spec.default)
+    )
   )
+  return own === undefined
+    ? flag.pipe(Flag.withFallbackConfig(Config.Int(spec.env ?? spec.flag)), Flag.withDefault(spec.default))
+    : flag.pipe(Flag.withDefault(own))
+}
 
 const choice = (spec: Spec<"choice">) =>
   Flag.Literals(spec.flag, spec.values).pipe(Flag.withDescription(serveFlagHelp(spec)), Flag.optional)
 
-const cliFlag = (spec: ServeFlag): Flag.Flag<unknown> =>
-  spec.kind === "port" ? port(spec) : spec.kind === "choice" ? choice(spec) : text(spec)
+const cliFlag = (spec: ServeFlag, ownPort?: number): Flag.Flag<unknown> =>
+  spec.kind === "port" ? port(spec, ownPort) : spec.kind === "choice" ? choice(spec) : text(spec)
 
-/** The serve flags, all or all but `omit` (e.g. the listener flags of a sandbox, which always serves at the real address). */
+/** The serve flags that take a port. */
+export type PortKey = { [K in ServeKey]: (typeof serveFlags)[K]["kind"] extends "port" ? K : never }[ServeKey]
+
+/**
+ * The serve flags, all or all but `omit` (e.g. the listener flags of a sandbox, which always serves at the real
+ * address). `ports` gives port flags a command's own default, which their variables (ALIYUN_IMDS_PORT…, serve's
+ * ports) then do not override: `exec` serves on free ports whatever a running `serve` uses.
+ */
 export const serveFlagSet = <const O extends ServeKey = never>(
-  omit: ReadonlyArray<O> = []
+  omit: ReadonlyArray<O> = [],
+  ports: Partial<Record<PortKey, number>> = {}
 ): Record<Exclude<ServeKey, O>, Flag.Flag<unknown>> =>
   Object.fromEntries(
     (Object.entries(serveFlags) as ReadonlyArray<[ServeKey, ServeFlag]>)
       .filter(([key]) => !(omit as ReadonlyArray<ServeKey>).includes(key))
-      .map(([key, spec]) => [key, cliFlag(spec)])
+      .map(([key, spec]) => [key, cliFlag(spec, (ports as Partial<Record<ServeKey, number>>)[key])])
   ) as Record<Exclude<ServeKey, O>, Flag.Flag<unknown>>
 
 /** The ServerOptions the parsed serve flags stand for: unset optional flags are left out. */
