@@ -8,9 +8,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { ServerOptions } from "@aliyun-imds/server"
+import { forwardedSignals, inTerminalForeground, shouldForward } from "../ChildProcess.ts"
 import { type NamespacePlan, planNamespace } from "./Namespace.ts"
 import { encodeMessage, type InnerConfig, type InnerMessage, type OuterMessage, readMessages } from "./Protocol.ts"
-import { inForeground } from "./Terminal.ts"
 
 export interface SandboxRequest {
   readonly options: ServerOptions
@@ -86,12 +86,11 @@ export const startSandbox = (request: SandboxRequest): SandboxRun => {
   const gone = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)))
   child.once("error", () => undefined)
 
-  const forward = (signal: NodeJS.Signals) => () => {
-    // A terminal's Ctrl-C reached the command already (same process group); anything else is passed on.
-    if (signal === "SIGINT" && inForeground()) return
-    send({ type: "signal", signal })
+  // A terminal's Ctrl-C or hang-up reached the command already (same process group); anything else is passed on.
+  const forward = (signal: (typeof forwardedSignals)[number]) => () => {
+    if (shouldForward(signal, inTerminalForeground())) send({ type: "signal", signal })
   }
-  const handlers = (["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const).map((s) => [s, forward(s)] as const)
+  const handlers = forwardedSignals.map((s) => [s, forward(s)] as const)
   for (const [signal, handler] of handlers) process.on(signal, handler)
   const cleanUp = () => {
     for (const [signal, handler] of handlers) process.off(signal, handler)

@@ -5,10 +5,9 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { rmSync } from "node:fs"
 import { Socket } from "node:net"
-import { constants } from "node:os"
 import { type RunningServer, startServer } from "@aliyun-imds/server"
+import { exitCodeOf, inTerminalForeground, shouldForward } from "../ChildProcess.ts"
 import { encodeMessage, type InnerConfig, type InnerMessage, type OuterMessage, readMessages } from "./Protocol.ts"
-import { inForeground } from "./Terminal.ts"
 
 export const imdsAddress = "100.100.100.200"
 
@@ -48,10 +47,9 @@ readMessages<OuterMessage>(control, (message) => {
 })
 
 // Signals sent to this process itself go to the command; a terminal's Ctrl-C already reached it (same process group).
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const) {
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
-    if (signal === "SIGINT" && inForeground()) return
-    passOn(signal)
+    if (shouldForward(signal, inTerminalForeground())) passOn(signal)
   })
 }
 
@@ -66,13 +64,9 @@ const setUpNetwork = (): string | null => {
   }
 }
 
-/** What a shell reports for a command that ended with `code` or by `signal`. */
-const shellCode = (code: number | null, signal: NodeJS.Signals | null): number =>
-  signal !== null ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)
-
 const run = () => {
   if (pendingSignal !== null) {
-    exitCode = shellCode(null, pendingSignal)
+    exitCode = exitCodeOf(null, pendingSignal)
     send({ type: "exited", code: exitCode, detail: `${pendingSignal} came before ${config.command} started` })
     return
   }
@@ -94,7 +88,7 @@ const run = () => {
   })
   started.once("exit", (code, signal) => {
     if (exitCode !== null) return
-    exitCode = shellCode(code, signal)
+    exitCode = exitCodeOf(code, signal)
     send({ type: "exited", code: exitCode, detail: signal === null ? null : `${config.command} ended by ${signal}` })
   })
 }
