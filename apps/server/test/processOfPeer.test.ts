@@ -186,6 +186,23 @@ describe("makeProcessLookup", () => {
     expect(touched).not.toContain("list /proc")
   })
 
+  it("lookups that arrive together share reads: the first starts at once, the rest share the next", async () => {
+    const table = [header, ...[0, 1, 2].map((i) => row(`0100007F:9C4${i}`, "0100007F:1FA4", 1000, 5001 + i)), ""]
+    const holder: FakeProcess = { ...python, fds: { "3": "socket:[5001]", "4": "socket:[5002]", "5": "socket:[5003]" } }
+    const { lookup, touched } = lookupWith({
+      tcp: table.join("\n"),
+      processes: [holder, { ...python, pid: 99, fds: {} }]
+    })
+    const from = (port: number): Connection => ({ ...connection, remote: { address: "127.0.0.1", port } })
+
+    const answers = await Promise.all([lookup(from(40000)), lookup(from(40001)), lookup(from(40002))])
+
+    expect(answers.map((a) => (typeof a === "string" ? a : a.pid))).toEqual([120, 120, 120])
+    expect(touched.filter((t) => t === "read /proc/net/tcp")).toHaveLength(2)
+    expect(touched.filter((t) => t === "list /proc")).toHaveLength(1)
+    expect(touched.filter((t) => t === "read /proc/120/cmdline")).toHaveLength(2)
+  })
+
   it("a recent holder of another uid is passed over", async () => {
     const other = [tcp.trimEnd(), row("0100007F:9C41", "0100007F:1FA4", 2000, 5009), ""].join("\n")
     const second: FakeProcess = { ...python, pid: 200, uid: 2000, fds: { "5": "socket:[5009]" } }

@@ -4,7 +4,7 @@ import type { Results } from "./results.ts"
 import { scenarios } from "./scenarios.ts"
 import type { Cell, Connection } from "./sections/throughput.ts"
 import { connectionModes } from "./sections/throughput.ts"
-import type { TargetRow } from "./targets.ts"
+import { attributionCosts, type TargetRow } from "./targets.ts"
 
 const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
   [head, head.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n")
@@ -24,14 +24,15 @@ const throughputTable = (cells: ReadonlyArray<Cell>): string => {
     cells.find((c) => c.server === server && c.scenario === scenario && c.connection === connection)
   const rows: Array<Array<string>> = []
   for (const connection of connectionModes) {
-    const rowsOf: ReadonlyArray<readonly [string, string, string]> = [
-      ["raw", "baseline", "raw server, 10-byte body"],
-      ["hono", "baseline", "Hono alone, 10-byte body"],
-      ...scenarios.map((s) => ["emulator", s.id, s.title] as const)
+    const rowsOf: ReadonlyArray<readonly [string, string, string, string]> = [
+      ["raw-node", "raw-bun", "baseline", "raw server, 10-byte body"],
+      ["hono-node", "hono-bun", "baseline", "Hono alone, 10-byte body"],
+      ...scenarios.map((s) => ["emulator-node", "emulator-bun", s.id, s.title] as const),
+      ["emulator-node-attr-off", "emulator-bun-attr-off", "normal-get", "normal-mode GET, --attribute off"]
     ]
-    for (const [family, scenario, title] of rowsOf) {
-      const n = find(`${family}-node`, scenario, connection)
-      const b = find(`${family}-bun`, scenario, connection)
+    for (const [nodeKind, bunKind, scenario, title] of rowsOf) {
+      const n = find(nodeKind, scenario, connection)
+      const b = find(bunKind, scenario, connection)
       if (n === undefined || b === undefined) continue
       rows.push([
         title,
@@ -84,6 +85,26 @@ const sections = (r: Results): Array<string> => {
     out.push(
       "Ratios are to raw node:http in the same round and connection mode; `(k/n)` marks a keep-alive ratio taken " +
         `over the k of n rounds in which neither server was starved of its core.\n\n${throughputTable(r.throughput)}`
+    )
+  }
+  const costs = attributionCosts(r.throughput ?? [])
+  if (costs.length > 0) {
+    out.push("## Process attribution (normal GET, attribution on ÷ off)")
+    out.push(
+      "The default emulator journals the calling process of token-less requests (one /proc look-up per connection); " +
+        "the other runs with `--attribute off`. Both are measured in the same rounds; the ratio is the median of the " +
+        `per-round ratios.\n\n${table(
+          ["Runtime", "Conn.", "On req/s", "Off req/s", "On ÷ off", "On p50 / p99 ms", "Off p50 / p99 ms"],
+          costs.map((c) => [
+            c.runtime,
+            c.connection,
+            int(c.on.rps),
+            int(c.off.rps),
+            `${c.ratio.toFixed(2)}×`,
+            lat(c.on),
+            lat(c.off)
+          ])
+        )}`
     )
   }
   if (r.tokens !== undefined) {

@@ -17,7 +17,7 @@ const ms = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(0)} ms`
 const notRun = (target: string, goal: string): TargetRow => ({ target, goal, measured: "not run", pass: null })
 
 /** Median over rounds of a ÷ b (the cells' rounds are the same rounds, in order). */
-const roundRatio = (a: Cell, b: Cell): number =>
+export const roundRatio = (a: Cell, b: Cell): number =>
   median(a.rounds.map((r, i) => r.requestsPerSecond / (b.rounds[i]?.requestsPerSecond ?? Number.NaN)))
 
 /** The issue's reference machine had raw Bun.serve at 2.28× raw node:http; a Bun goal is relative to that. */
@@ -49,6 +49,39 @@ const ratioTargets = (cells: ReadonlyArray<Cell>): Array<TargetRow> => {
   )
 }
 
+export interface AttributionCost {
+  readonly runtime: "node" | "bun"
+  readonly connection: Cell["connection"]
+  /** The default emulator (token-less requests attributed) and the one with `--attribute off`. */
+  readonly on: Cell
+  readonly off: Cell
+  /** Median over rounds of on ÷ off req/s. */
+  readonly ratio: number
+}
+
+/** What attributing token-less requests costs a normal GET: the default emulator against `--attribute off`. */
+export const attributionCosts = (cells: ReadonlyArray<Cell>): Array<AttributionCost> =>
+  (["keep-alive", "new"] as const).flatMap((connection) =>
+    (["node", "bun"] as const).flatMap((runtime) => {
+      const find = (server: string) =>
+        cells.find((c) => c.server === server && c.scenario === "normal-get" && c.connection === connection)
+      const on = find(`emulator-${runtime}`)
+      const off = find(`emulator-${runtime}-attr-off`)
+      return on === undefined || off === undefined ? [] : [{ runtime, connection, on, off, ratio: roundRatio(on, off) }]
+    })
+  )
+
+/** Attribution looks a connection up once, so on keep-alive connections it must not show. */
+const attributionTargets = (cells: ReadonlyArray<Cell>): Array<TargetRow> => {
+  const costs = attributionCosts(cells).filter((c) => c.connection === "keep-alive")
+  return (["node", "bun"] as const).map((runtime) => {
+    const target = `normal GET keep-alive, attribution on ÷ off, ${runtime === "node" ? "Node" : "Bun"}`
+    const cost = costs.find((c) => c.runtime === runtime)
+    if (cost === undefined) return notRun(target, "≥ 0.95×")
+    return { target, goal: "≥ 0.95×", measured: x(cost.ratio), pass: cost.ratio >= 0.95 }
+  })
+}
+
 const p99Target = (cells: ReadonlyArray<Cell>, connection: Cell["connection"]): TargetRow => {
   const target = `p99 at 64 connections, every scenario, ${connection === "new" ? "new connections" : "keep-alive"}`
   const emulator = cells.filter((c) => c.server.startsWith("emulator") && c.connection === connection)
@@ -63,6 +96,7 @@ const throughputTargets = (cells: ReadonlyArray<Cell> | undefined): Array<Target
   const errors = all.filter((c) => c.server.startsWith("emulator")).reduce((n, c) => n + c.errors, 0)
   return [
     ...ratioTargets(all),
+    ...attributionTargets(all),
     p99Target(all, "keep-alive"),
     p99Target(all, "new"),
     cells === undefined

@@ -1,7 +1,8 @@
 // Which local process made a request (Linux): the peer's end of the connection is a row of /proc/net/tcp or tcp6 that
 // names the socket's inode and owner uid; the process is the one, among that uid's, whose /proc/<pid>/fd links to
-// `socket:[inode]`. Found while the connection is open — once the client closes, its socket is gone. Never throws:
-// every failure is a ProcessMiss. Off Linux there is no /proc, and the answer is "unsupported" at once.
+// `socket:[inode]`. Found while the connection is open — once the client closes, its socket is gone. Lookups that
+// arrive together share their reads of /proc (a busy host's table can be megabytes of TIME_WAIT rows). Never
+// throws: every failure is a ProcessMiss. Off Linux there is no /proc, and the answer is "unsupported" at once.
 import { readdir, readFile, readlink, stat } from "node:fs/promises"
 import { endianness, networkInterfaces } from "node:os"
 import { type CallerProcess, type IpAddress, type ProcessMiss, parseIp } from "@aliyun-imds/core"
@@ -74,6 +75,20 @@ const interfaceAddresses = (): ReadonlyArray<string> =>
 /** Pids that held a peer's socket lately, tried first: a client usually opens many connections. */
 const recentLimit = 8
 
+/** One socket to attribute: its owner's uid and the link its holder's fd has. */
+interface Wanted {
+  readonly uid: number
+  readonly link: string
+}
+
+/** A lookup waiting for its batch. */
+interface Pending {
+  readonly peer: IpAddress
+  readonly local: IpAddress | null
+  readonly connection: Connection
+  readonly resolve: (found: Found) => void
+}
+
 export const makeProcessLookup = (options: LookupOptions = {}): ProcessLookup => {
   const platform = options.platform ?? process.platform
   const fs = options.fs ?? nodeProcFs
@@ -89,65 +104,81 @@ export const makeProcessLookup = (options: LookupOptions = {}): ProcessLookup =>
       return ip !== null && sameIp(ip, peer)
     })
 
+  /** A table's text, or why it cannot be read; each table is read at most once per batch. */
+  const tableReader = () => {
+    const reads = new Map<TcpTable, Promise<string | "denied" | "absent">>()
+    return (table: TcpTable) => {
+      let read = reads.get(table)
+      if (read === undefined) {
+        read = fs.readText(`/proc/net/${table}`).catch((error) => (isDenied(error) ? "denied" : "absent"))
+        reads.set(table, read)
+      }
+      return read
+    }
+  }
+
   /** The peer's socket: its owner and inode, from the IPv4 table and then (for mapped addresses) the IPv6 one. */
   const socketOf = async (
-    peer: IpAddress,
-    local: IpAddress | null,
-    connection: Connection
+    p: Pending,
+    read: ReturnType<typeof tableReader>
   ): Promise<{ readonly uid: number; readonly inode: number } | ProcessMiss> => {
-    const tables: ReadonlyArray<TcpTable> = peer.family === 4 ? ["tcp", "tcp6"] : ["tcp6"]
+    const tables: ReadonlyArray<TcpTable> = p.peer.family === 4 ? ["tcp", "tcp6"] : ["tcp6"]
     for (const table of tables) {
-      const from = addressHex(peer, table, littleEndian)
-      const to = endKey(local, connection.local.port, table, littleEndian)
+      const from = addressHex(p.peer, table, littleEndian)
+      const to = endKey(p.local, p.connection.local.port, table, littleEndian)
       if (from === null || to === null) continue
-      let text: string
-      try {
-        text = await fs.readText(`/proc/net/${table}`)
-      } catch (error) {
-        if (isDenied(error)) return "denied"
-        continue // no IPv6 table on a kernel without IPv6
-      }
-      const found = findTcpSocket(text, { address: from, port: portHex(connection.remote.port) }, to)
+      const text = await read(table)
+      if (text === "denied") return "denied"
+      if (text === "absent") continue // no IPv6 table on a kernel without IPv6
+      const found = findTcpSocket(text, { address: from, port: portHex(p.connection.remote.port) }, to)
       if (found !== null) return found
     }
     return "not-found"
   }
 
-  const holds = async (pid: number, link: string): Promise<"yes" | "no" | "denied"> => {
-    let fds: ReadonlyArray<string>
-    try {
-      fds = await fs.list(`/proc/${pid}/fd`)
-    } catch (error) {
-      return isDenied(error) ? "denied" : "no"
-    }
-    const links = await Promise.all(fds.map((fd) => fs.link(`/proc/${pid}/fd/${fd}`).catch(() => "")))
-    return links.includes(link) ? "yes" : "no"
-  }
-
   const uidOf = (pid: number): Promise<number> => fs.uid(`/proc/${pid}`).catch(() => -1)
 
-  const remember = (pid: number): number => {
+  const remember = (pid: number): void => {
     const at = recent.indexOf(pid)
     if (at !== -1) recent.splice(at, 1)
     recent.unshift(pid)
     if (recent.length > recentLimit) recent.pop()
-    return pid
   }
 
-  /** The process holding the socket: recent holders first, then that uid's processes, newest first; the first hit. */
-  const holderOf = async (socket: { readonly uid: number; readonly inode: number }): Promise<number | ProcessMiss> => {
-    const link = `socket:[${socket.inode}]`
+  /**
+   * Which process holds each wanted socket: recent holders first, then, for sockets still unclaimed, the processes
+   * of their owners' uids, newest pid first, until every socket has its first holder. The uids whose processes
+   * could not be inspected are returned too.
+   */
+  const holdersOf = async (
+    wanted: ReadonlyArray<Wanted>
+  ): Promise<{ readonly holders: ReadonlyMap<string, number>; readonly denied: ReadonlySet<number> }> => {
+    const links = new Set(wanted.map((w) => w.link))
+    const holders = new Map<string, number>()
+    const denied = new Set<number>()
     const tried = new Set<number>()
-    let denied = false
-    const tryPid = async (pid: number): Promise<boolean> => {
+    const openUids = () => new Set(wanted.filter((w) => !holders.has(w.link)).map((w) => w.uid))
+    const scan = async (pid: number, uid: number): Promise<void> => {
       tried.add(pid)
-      const answer = await holds(pid, link)
-      if (answer === "denied") denied = true
-      return answer === "yes"
+      let fds: ReadonlyArray<string>
+      try {
+        fds = await fs.list(`/proc/${pid}/fd`)
+      } catch (error) {
+        if (isDenied(error)) denied.add(uid)
+        return
+      }
+      const targets = await Promise.all(fds.map((fd) => fs.link(`/proc/${pid}/fd/${fd}`).catch(() => "")))
+      for (const target of targets) {
+        if (!links.has(target) || holders.has(target)) continue
+        holders.set(target, pid)
+        remember(pid)
+      }
     }
     for (const pid of [...recent]) {
-      if ((await uidOf(pid)) === socket.uid && (await tryPid(pid))) return remember(pid)
+      const uid = await uidOf(pid)
+      if (openUids().has(uid)) await scan(pid, uid)
     }
+    if (openUids().size === 0) return { holders, denied }
     const pids = (await fs.list("/proc"))
       .filter((name) => /^\d+$/.test(name))
       .map(Number)
@@ -155,9 +186,11 @@ export const makeProcessLookup = (options: LookupOptions = {}): ProcessLookup =>
       .sort((a, b) => b - a)
     const uids = await Promise.all(pids.map(uidOf))
     for (const [i, pid] of pids.entries()) {
-      if (uids[i] === socket.uid && (await tryPid(pid))) return remember(pid)
+      const open = openUids()
+      if (open.size === 0) break
+      if (open.has(uids[i]!)) await scan(pid, uids[i]!)
     }
-    return denied ? "denied" : "not-found"
+    return { holders, denied }
   }
 
   const describe = async (pid: number): Promise<CallerProcess> => {
@@ -169,11 +202,43 @@ export const makeProcessLookup = (options: LookupOptions = {}): ProcessLookup =>
     return { pid, ppid, exe, cmdline }
   }
 
-  const find = async (peer: IpAddress, local: IpAddress | null, connection: Connection): Promise<Found> => {
-    const socket = await socketOf(peer, local, connection)
-    if (typeof socket === "string") return socket
-    const pid = await holderOf(socket)
-    return typeof pid === "string" ? pid : describe(pid)
+  /** Attributes a batch of connections with one read of each table and one pass over the processes. */
+  const attribute = async (batch: ReadonlyArray<Pending>): Promise<Array<Found>> => {
+    const read = tableReader()
+    const sockets = await Promise.all(batch.map((p) => socketOf(p, read)))
+    const wanted = sockets.flatMap((s) => (typeof s === "string" ? [] : [{ uid: s.uid, link: `socket:[${s.inode}]` }]))
+    const { holders, denied } =
+      wanted.length === 0 ? { holders: new Map(), denied: new Set() } : await holdersOf(wanted)
+    const described = new Map<number, Promise<CallerProcess>>()
+    return Promise.all(
+      sockets.map(async (socket): Promise<Found> => {
+        if (typeof socket === "string") return socket
+        const pid = holders.get(`socket:[${socket.inode}]`)
+        if (pid === undefined) return denied.has(socket.uid) ? "denied" : "not-found"
+        let caller = described.get(pid)
+        if (caller === undefined) {
+          caller = describe(pid)
+          described.set(pid, caller)
+        }
+        return caller
+      })
+    )
+  }
+
+  // Lookups that arrive while a batch is at work wait for the next one, which starts after it: every read of a
+  // table then starts after the connection it is asked about was accepted, and a burst of new connections costs
+  // a few reads of /proc instead of one each.
+  let queue: Array<Pending> = []
+  let working = false
+  const work = async (): Promise<void> => {
+    working = true
+    while (queue.length > 0) {
+      const batch = queue
+      queue = []
+      const answers = await attribute(batch).catch(() => batch.map((): Found => "not-found"))
+      for (const [i, p] of batch.entries()) p.resolve(answers[i]!)
+    }
+    working = false
   }
 
   return (connection) => {
@@ -184,6 +249,9 @@ export const makeProcessLookup = (options: LookupOptions = {}): ProcessLookup =>
     // A wildcard listener's own end is whichever address the client dialled: match any.
     const local = listening === null || isUnspecified(listening) ? null : listening
     if (!onHost(peer, local)) return "remote"
-    return find(peer, local, connection).catch((): Found => "not-found")
+    return new Promise<Found>((resolve) => {
+      queue.push({ peer, local, connection, resolve })
+      if (!working) void work()
+    })
   }
 }

@@ -1,11 +1,13 @@
 // Throughput and latency of every scenario, keep-alive and new-connection, on the emulator under Node and Bun,
 // against the raw node:http and Bun.serve baselines (and Hono alone, for reference) measured in the same rounds. Rounds interleave all servers, so
-// machine noise hits every figure alike; the ratio to raw node:http is taken per round, then the median.
+// machine noise hits every figure alike; the ratio to raw node:http is taken per round, then the median. The normal
+// GET also runs on an emulator with process attribution off, beside the default one (attribution on for token-less
+// requests), so the cost of attribution is a ratio of two servers in the same rounds.
 import type { LoadSpec, RequestSpec } from "../load/spec.ts"
 import { type Measured, measure } from "../measure.ts"
 import type { BenchOptions } from "../options.ts"
 import { scenarios } from "../scenarios.ts"
-import { type Server, type ServerKind, startServer } from "../servers.ts"
+import { attributionOff, type Server, type ServerKind, startServer } from "../servers.ts"
 import { median, sum } from "../stats.ts"
 
 export type Connection = "keep-alive" | "new"
@@ -41,10 +43,14 @@ interface Plan {
 
 const baseline: ReadonlyArray<RequestSpec> = [{ method: "GET", path: "/", headers: {} }]
 
+/** The scenario measured with attribution on and off: a token-less read, which the default policy attributes. */
+export const attributedScenario = "normal-get"
+
 const plansFor = async (server: Server): Promise<ReadonlyArray<Plan>> => {
   if (!server.kind.startsWith("emulator")) return [{ server, scenario: "baseline", requests: baseline }]
   const plans: Array<Plan> = []
-  for (const s of scenarios) plans.push({ server, scenario: s.id, requests: await s.prepare(server.ready.url) })
+  const measured = attributionOff(server.kind) ? scenarios.filter((s) => s.id === attributedScenario) : scenarios
+  for (const s of measured) plans.push({ server, scenario: s.id, requests: await s.prepare(server.ready.url) })
   return plans
 }
 
@@ -60,7 +66,9 @@ export const runThroughput = async (options: BenchOptions, log: (line: string) =
     "hono-node",
     "hono-bun",
     "emulator-node",
-    "emulator-bun"
+    "emulator-bun",
+    "emulator-node-attr-off",
+    "emulator-bun-attr-off"
   ]
   const servers: Array<Server> = []
   try {

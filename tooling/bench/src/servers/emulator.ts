@@ -4,7 +4,7 @@ import { parseArgs } from "node:util"
 import { startServer } from "@aliyun-imds/server"
 
 const { values } = parseArgs({
-  options: { config: { type: "string" }, "http-tokens": { type: "string" } },
+  options: { config: { type: "string" }, "http-tokens": { type: "string" }, attribute: { type: "string" } },
   strict: true
 })
 const started = performance.now()
@@ -13,7 +13,8 @@ const server = await startServer({
   adminPort: 0,
   logLevel: "warn",
   ...(values.config === undefined ? {} : { configPath: values.config }),
-  ...(values["http-tokens"] === "required" ? { httpTokens: "required" as const } : {})
+  ...(values["http-tokens"] === "required" ? { httpTokens: "required" as const } : {}),
+  ...(values.attribute === "off" || values.attribute === "all" ? { attribute: values.attribute } : {})
 })
 const startupMs = performance.now() - started
 process.stdout.write(
