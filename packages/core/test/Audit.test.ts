@@ -64,7 +64,7 @@ describe("auditOf", () => {
     ] satisfies ReadonlyArray<AuditGroup>)
   })
 
-  it("keeps instances apart and groups unknown processes by peer address, user agent and the reason", () => {
+  it("keeps instances apart and groups unknown processes by peer address and user agent", () => {
     const groups = auditOf([
       entry({ instanceId: "i-a", process: agent, processMiss: null }),
       entry({ instanceId: "i-b", process: agent, processMiss: null }),
@@ -81,6 +81,18 @@ describe("auditOf", () => {
         ["i-b", "python3 agent.py", null, null, 1]
       ]
     )
+  })
+
+  it("names why an unknown caller's process is unknown, preferring a real reason to the policy's off", () => {
+    const [group] = auditOf(
+      [
+        entry({ status: 401, reason: "TokenExpired", mode: "token", processMiss: "off" }),
+        entry({ status: 403, reason: "TokenRequired", processMiss: "denied" })
+      ],
+      { refused: true }
+    )
+    assert.strictEqual(group?.count, 2)
+    assert.strictEqual(group?.processMiss, "denied")
   })
 
   it("leaves out token reads, token PUTs, errors and dropped connections; refusals only when asked", () => {

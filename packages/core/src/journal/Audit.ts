@@ -50,10 +50,12 @@ const selected = (e: JournalEntry, q: AuditQuery): "normal" | "refused" | null =
 const keyOf = (e: JournalEntry): string =>
   e.process !== null
     ? JSON.stringify([e.instanceId, "p", e.process.exe, e.process.cmdline])
-    : JSON.stringify([e.instanceId, "a", e.peerAddress, e.userAgent, e.processMiss])
+    : JSON.stringify([e.instanceId, "a", e.peerAddress, e.userAgent])
 
 interface Building {
   readonly first: JournalEntry
+  /** Why the process is unknown: the first reason other than the policy's "off", if any request had one. */
+  miss: ProcessMiss | null
   readonly pids: Set<number>
   readonly userAgents: Set<string>
   readonly paths: Map<string, number>
@@ -74,6 +76,7 @@ export const auditOf = (entries: Iterable<JournalEntry>, q: AuditQuery = {}): Re
     if (g === undefined) {
       g = {
         first: e,
+        miss: e.processMiss,
         pids: new Set(),
         userAgents: new Set(),
         paths: new Map(),
@@ -85,6 +88,7 @@ export const auditOf = (entries: Iterable<JournalEntry>, q: AuditQuery = {}): Re
       groups.set(key, g)
     }
     if (e.process !== null) g.pids.add(e.process.pid)
+    else if (g.miss === "off" && e.processMiss !== null) g.miss = e.processMiss
     if (e.userAgent !== null) g.userAgents.add(e.userAgent)
     g.paths.set(e.path, (g.paths.get(e.path) ?? 0) + 1)
     if (kind === "normal") g.normal++
@@ -97,7 +101,7 @@ export const auditOf = (entries: Iterable<JournalEntry>, q: AuditQuery = {}): Re
       (g): AuditGroup => ({
         instanceId: g.first.instanceId,
         process: g.first.process === null ? null : { exe: g.first.process.exe, cmdline: g.first.process.cmdline },
-        processMiss: g.first.process === null ? g.first.processMiss : null,
+        processMiss: g.first.process === null ? g.miss : null,
         pids: [...g.pids].sort((a, b) => a - b),
         peerAddress: g.first.process === null ? g.first.peerAddress : null,
         userAgents: [...g.userAgents].sort(),
