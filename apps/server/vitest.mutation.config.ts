@@ -1,7 +1,7 @@
 // The server's tests as mutation testing runs them (tooling/mutation): the in-process ones — the data plane through
 // app.fetch and the Node listener in the test process. Tests that run the server in another process (Bun, CLI, curl,
-// the fuzz run) cannot report coverage, and the third-party client and load suites repeat what the security matrix
-// covers at many times the cost, so mutants are judged without them.
+// the fuzz run, the admin socket) cannot report coverage, and the third-party client, load and property suites repeat
+// what the security matrix and the examples cover at many times the cost, so mutants are judged without them.
 import { shared } from "@aliyun-imds/vitest-config"
 import { defineConfig, mergeConfig } from "vitest/config"
 
@@ -16,6 +16,9 @@ export default mergeConfig(
         "test/concurrency.test.ts",
         "test/readme.test.ts",
         "test/fuzz.test.ts",
+        "test/**/*.property.test.ts",
+        "test/adminSocket.test.ts",
+        "test/processOfPeer.test.ts",
         "**/node_modules/**"
       ]
     }

@@ -23,7 +23,7 @@ export const targets: ReadonlyArray<Target> = [
       "src/fleet/IpAddress.ts",
       "src/access/Throttle.ts"
     ],
-    vitestConfig: "vitest.config.ts"
+    vitestConfig: "vitest.mutation.config.ts"
   },
   {
     name: "server",
