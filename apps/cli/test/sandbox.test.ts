@@ -8,10 +8,13 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { afterEach, assert, beforeEach, describe, it } from "vitest"
+import { afterEach, assert, beforeEach, describe, it, vi } from "vitest"
 import { binPath, cleanEnv, cliDir, runCli } from "./support/cli.ts"
 
 const isRoot = process.platform === "linux" && process.getuid?.() === 0
+// Each test starts one or two sandboxes (a namespace, an emulator, the program): seconds on a quiet machine, more
+// when CI runs the other suites beside it.
+vi.setConfig({ testTimeout: 60_000 })
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url))
 const imds = "http://100.100.100.200"
 

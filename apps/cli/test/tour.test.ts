@@ -39,7 +39,7 @@ describe("README tour", () => {
     } finally {
       assert.strictEqual(await server.stop("SIGTERM"), 0)
     }
-  })
+  }, 60_000)
 })
 
 describe("the repository README", () => {
