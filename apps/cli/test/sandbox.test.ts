@@ -4,7 +4,7 @@
 // pass through, and after every test nothing of the sandbox is left: no process, no namespace, no socket.
 // Linux as root (CI); the normal-user case runs the sandbox as `nobody` in a user namespace.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -14,7 +14,7 @@ import { binPath, cleanEnv, cliDir, runCli } from "./support/cli.ts"
 const isRoot = process.platform === "linux" && process.getuid?.() === 0
 // Each test starts one or two sandboxes (a namespace, an emulator, the program): seconds on a quiet machine, more
 // when CI runs the other suites beside it.
-vi.setConfig({ testTimeout: 60_000 })
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 })
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url))
 const imds = "http://100.100.100.200"
 
@@ -31,8 +31,8 @@ const ourProcesses = (): ReadonlyArray<string> =>
     .filter((p) => /^\d+$/.test(p))
     .flatMap((pid) => {
       try {
-        const cmdline = execFileSync("cat", [`/proc/${pid}/cmdline`], { encoding: "utf8" }).replaceAll("\0", " ")
-        return cmdline.includes(dir) && !cmdline.startsWith("cat ") ? [`${pid} ${cmdline}`] : []
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ")
+        return cmdline.includes(dir) ? [`${pid} ${cmdline}`] : []
       } catch {
         return []
       }
