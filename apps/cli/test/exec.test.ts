@@ -184,7 +184,8 @@ describe("exec: exit codes and signals", slow, () => {
     "Ctrl-C on a terminal reaches the command from the terminal alone, not twice",
     async () => {
       // `script` gives exec a terminal whose foreground process group holds exec and the command; ^C goes to both.
-      const line = [node, binPath, "exec", "--verbose", "--", node, fixture("trap.mjs")].map(shellQuote).join(" ")
+      // `exec`: the shell script runs (/bin/sh when SHELL is unset, as in CI) must not stay in the group and die of ^C.
+      const line = `exec ${[node, binPath, "exec", "--verbose", "--", node, fixture("trap.mjs")].map(shellQuote).join(" ")}`
       const child = spawn(script ?? "", ["-qfec", line, "/dev/null"], {
         cwd: cliDir,
         env: cleanEnv({ NODE_OPTIONS: `--import=${guard}`, HOME: home }),
