@@ -12,20 +12,23 @@ export {
   type FaultRule,
   FaultRuleInput,
   Faults,
+  type FaultsSaved,
   InvalidThrottleRule,
   type TakeResult,
   Throttle,
   type ThrottleRule
 } from "./access/index.ts"
-export { type ClockState, utcSeconds, VirtualClock } from "./clock/index.ts"
+export { type ClockSettings, type ClockState, utcSeconds, VirtualClock } from "./clock/index.ts"
 export {
   type CounterEvent,
   CounterEvents,
   Counters,
+  type CountersSaved,
   type CountersSnapshot,
   escapeLabelValue,
   type InstanceCounters,
   refusalEvent,
+  type SavedCounters,
   tokenRefusalReasons
 } from "./counters/index.ts"
 export {
@@ -138,6 +141,7 @@ export {
   type NonceSource,
   parseTtl,
   parseTtlResult,
+  type TokenKeyState,
   type TokenOptions,
   TokenSigner,
   Tokens,

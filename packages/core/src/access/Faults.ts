@@ -55,6 +55,12 @@ export interface FaultOutcome {
   readonly terminal: Exclude<FaultAction, { type: "latency" }> | null
 }
 
+/** The rules in force and the number of the last rule id handed out, to persist. */
+export interface FaultsSaved {
+  readonly lastId: number
+  readonly rules: ReadonlyArray<FaultRule>
+}
+
 const none: FaultOutcome = { latencyMs: 0, terminal: null }
 
 export class FaultTable {
@@ -77,6 +83,16 @@ export class FaultTable {
 
   list(): ReadonlyArray<FaultRule> {
     return this.rules
+  }
+
+  saved(): FaultsSaved {
+    return { lastId: this.counter, rules: this.rules }
+  }
+
+  /** Takes over saved rules (with what is left of their `times`); ids continue after `lastId`. */
+  restore(saved: FaultsSaved): void {
+    this.rules = [...saved.rules]
+    this.counter = saved.lastId
   }
 
   /** Removes one rule (true if it existed) or, without an id, all of them. */
@@ -125,6 +141,8 @@ export class Faults extends Context.Service<
     readonly add: (input: FaultRuleInput) => Effect.Effect<FaultRule>
     readonly list: Effect.Effect<ReadonlyArray<FaultRule>>
     readonly clear: (id?: string) => Effect.Effect<boolean>
+    readonly saved: Effect.Effect<FaultsSaved>
+    readonly restore: (saved: FaultsSaved) => Effect.Effect<void>
   }
 >()("@aliyun-imds/core/Faults") {
   static readonly layer: Layer.Layer<Faults> = Layer.sync(Faults, () => {
@@ -133,7 +151,9 @@ export class Faults extends Context.Service<
       table,
       add: (input) => Effect.sync(() => table.add(input)),
       list: Effect.sync(() => table.list()),
-      clear: (id) => Effect.sync(() => table.clear(id))
+      clear: (id) => Effect.sync(() => table.clear(id)),
+      saved: Effect.sync(() => table.saved()),
+      restore: (saved) => Effect.sync(() => table.restore(saved))
     })
   })
 }
