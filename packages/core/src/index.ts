@@ -140,6 +140,31 @@ export {
   versions
 } from "./metadata/index.ts"
 export {
+  captureState,
+  type DurableServices,
+  type DurableStateApi,
+  decodeStateDocumentResult,
+  encodeStateDocument,
+  type MemoryStateStore,
+  makeDurableState,
+  makeMemoryStateStore,
+  memoryStateStoreLayer,
+  restoreState,
+  type StateChange,
+  StateDocument,
+  StateInvalid,
+  type StateLoadError,
+  StateNotSaved,
+  type StateSection,
+  StateStore,
+  type StateStoreApi,
+  StateTooNew,
+  StateUnreadable,
+  stateJsonSchema,
+  stateSections,
+  stateVersion
+} from "./state/index.ts"
+export {
   type IssuedToken,
   maxTtlSeconds,
   minTtlSeconds,
