@@ -29,8 +29,33 @@ const port = (spec: Spec<"port">) =>
 const choice = (spec: Spec<"choice">) =>
   Flag.Literals(spec.flag, spec.values).pipe(Flag.withDescription(serveFlagHelp(spec)), Flag.optional)
 
-const cliFlag = (spec: ServeFlag): Flag.Flag<unknown> =>
-  spec.kind === "port" ? port(spec) : spec.kind === "choice" ? choice(spec) : text(spec)
+const switchFlag = (spec: Spec<"switch">) =>
+  Flag.Boolean(spec.flag).pipe(Flag.withDescription(serveFlagHelp(spec)), Flag.withDefault(false))
+
+const seconds = (spec: Spec<"seconds">) =>
+  Flag.Finite(spec.flag).pipe(
+    Flag.withDescription(serveFlagHelp(spec)),
+    Flag.filter(
+      (n) => n > 0,
+      () => "a positive number of seconds"
+    ),
+    Flag.optional
+  )
+
+const cliFlag = (spec: ServeFlag): Flag.Flag<unknown> => {
+  switch (spec.kind) {
+    case "port":
+      return port(spec)
+    case "choice":
+      return choice(spec)
+    case "switch":
+      return switchFlag(spec)
+    case "seconds":
+      return seconds(spec)
+    case "text":
+      return text(spec)
+  }
+}
 
 /** The serve flags, all or all but `omit` (e.g. the listener flags of a sandbox, which always serves at the real address). */
 export const serveFlagSet = <const O extends ServeKey = never>(
@@ -47,6 +72,7 @@ export const serverOptionsOf = (values: Readonly<Record<string, unknown>>): Serv
   Object.fromEntries(
     Object.entries(values).flatMap(([key, value]): Array<[string, unknown]> => {
       if (!(key in serveFlags)) return []
+      if (value === false) return []
       if (!Option.isOption(value)) return [[key, value]]
       return Option.isSome(value) ? [[key, value.value]] : []
     })
