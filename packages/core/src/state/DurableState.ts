@@ -38,7 +38,8 @@ const gone = (entry: string, instanceId: string): RuntimeDrop => ({ entry, insta
 /**
  * Puts a (decoded) document's state into the services: the clock first, so the fleet is rebuilt at the saved virtual
  * time, then the fleet, then the token keys, rules and counters. Returns every entry dropped because it no longer
- * applies to the fleet (entries named by their path in the document). The identity is not touched.
+ * applies to the fleet (entries named by their path in the document); counters are history and always kept. The
+ * identity is not touched.
  */
 export const restoreState = (
   document: StateDocument
@@ -62,11 +63,8 @@ export const restoreState = (
       return known(rule.instanceId)
     })
     yield* (yield* Faults).restore({ lastId: document.faults.lastId, rules })
-    const counters = Object.entries(document.counters).filter(([id]) => {
-      if (!ids.has(id)) drops.push(gone(`counters.${id}`, id))
-      return ids.has(id)
-    })
-    yield* (yield* Counters).restore(Object.fromEntries(counters))
+    // Counters are a record of what happened, kept (and served) for removed instances too, as while running.
+    yield* (yield* Counters).restore(document.counters)
     return drops
   })
 
