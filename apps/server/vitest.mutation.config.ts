@@ -1,7 +1,7 @@
 // The server's tests as mutation testing runs them (tooling/mutation): the in-process ones — the data plane through
 // app.fetch and the Node listener in the test process. Tests that run the server in another process (Bun, CLI, curl)
-// cannot report coverage, and the third-party client and load suites repeat what the security matrix covers at many
-// times the cost, so mutants are judged without them.
+// cannot report coverage; the third-party client and load suites repeat what the security matrix covers at many
+// times the cost; the --state suites reach the data plane only in passing. Mutants are judged without them.
 import { shared } from "@aliyun-imds/vitest-config"
 import { defineConfig, mergeConfig } from "vitest/config"
 
@@ -15,6 +15,7 @@ export default mergeConfig(
         "test/curl.test.ts",
         "test/concurrency.test.ts",
         "test/readme.test.ts",
+        "test/state*.test.ts",
         "**/node_modules/**"
       ]
     }
