@@ -9,7 +9,7 @@ export {
   decideUnsafe,
   FaultAction,
   type FaultOutcome,
-  type FaultRule,
+  FaultRule,
   FaultRuleInput,
   Faults,
   type FaultsSaved,

@@ -1,7 +1,6 @@
 // Durable state: the document's schema (published as state.schema.json) and its refusals, the capture and restore over
 // the core services (a restart in miniature: capture, encode, decode, restore on freshly built services), and saves
 // through the store port that write only what changed.
-import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Result } from "effect"
 import { TestClock } from "effect/testing"
@@ -24,6 +23,7 @@ import {
 import { StateNotSaved } from "../src/state/StateErrors.ts"
 import { makeMemoryStateStore, memoryStateStoreLayer } from "../src/state/StateStore.ts"
 import { Tokens } from "../src/token/Token.ts"
+import { assertPublishedSchema } from "./publishedSchema.ts"
 import identityPem from "./vectors/identity.json" with { type: "json" }
 
 const fleetOf = (fleet: object): FleetConfig => {
@@ -76,13 +76,8 @@ const changeEverything = Effect.gen(function* () {
 })
 
 describe("the state document", () => {
-  const file = new URL("../state.schema.json", import.meta.url)
-
   it("matches the published state.schema.json (UPDATE_SCHEMA=1 rewrites it)", () => {
-    const current = JSON.parse(JSON.stringify(stateJsonSchema()))
-    if (process.env.UPDATE_SCHEMA === "1") writeFileSync(file, `${JSON.stringify(current, null, 2)}\n`)
-    assert.isTrue(existsSync(file), "state.schema.json is missing: run the test with UPDATE_SCHEMA=1")
-    assert.deepStrictEqual(JSON.parse(readFileSync(file, "utf8")), current)
+    assertPublishedSchema("state.schema.json", stateJsonSchema())
   })
 
   it("describes a closed object with a version and every section required", () => {

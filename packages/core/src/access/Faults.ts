@@ -32,15 +32,19 @@ export const FaultRuleInput = Schema.Struct({
 })
 export type FaultRuleInput = typeof FaultRuleInput.Type
 
-export interface FaultRule {
-  readonly id: string
-  readonly instanceId: string
-  readonly route: FaultRoute
-  readonly method: string | null
-  readonly pathPrefix: string | null
-  readonly action: FaultAction
-  readonly remaining: number | null
-}
+/** A rule in force, as added (with its defaults filled in) and listed. */
+export const FaultRule = Schema.Struct({
+  id: Schema.String,
+  instanceId: Schema.String,
+  route: FaultRoute,
+  method: Schema.NullOr(Schema.String),
+  pathPrefix: Schema.NullOr(Schema.String),
+  action: FaultAction,
+  remaining: Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))).annotate({
+    description: "Requests left before the rule removes itself; null for unlimited."
+  })
+})
+export type FaultRule = typeof FaultRule.Type
 
 export interface FaultRequest {
   readonly instanceId: string

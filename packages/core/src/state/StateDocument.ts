@@ -3,9 +3,8 @@
 // load and the published JSON Schema (state.schema.json) is generated from it. Times are epoch milliseconds on the
 // virtual clock; the token secret is base64url.
 import { JsonSchema, Result, Schema } from "effect"
-import { FaultAction } from "../access/Faults.ts"
+import { FaultRule } from "../access/Faults.ts"
 import { savedCounterKeys, tokenRefusalReasons } from "../counters/Counters.ts"
-import { FaultRoute } from "../Enumerations.ts"
 import { decodeWith } from "../fleet/Fleet.ts"
 import { MetadataOptionsInput } from "../fleet/FleetSchema.ts"
 import { Instance, RamRole } from "../fleet/Instance.ts"
@@ -72,15 +71,6 @@ export const ThrottleSection = Schema.Record(Schema.String, ThrottleRule).annota
   description: 'Rules by instance id, or "*" for every instance.'
 })
 
-const FaultRule = Schema.Struct({
-  id: Schema.String,
-  instanceId: Schema.String,
-  route: FaultRoute,
-  method: Schema.NullOr(Schema.String),
-  pathPrefix: Schema.NullOr(Schema.String),
-  action: FaultAction,
-  remaining: Schema.NullOr(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1))))
-})
 export const FaultsSection = Schema.Struct({ lastId: Count, rules: Schema.Array(FaultRule) })
 
 const countsOf = <K extends string>(keys: ReadonlyArray<K>) =>
