@@ -35,6 +35,10 @@ export interface CrashLoopReport {
   readonly tokensCarried: number
   readonly elapsedMs: number
   readonly slowestStartMs: number
+  /** Of the elapsed time: starting the emulator, checking it against the model, and changing it until the kill. */
+  readonly startingMs: number
+  readonly checkingMs: number
+  readonly changingMs: number
 }
 
 type Tokens = "optional" | "required"
@@ -320,7 +324,10 @@ export const crashLoop = async (options: CrashLoopOptions): Promise<CrashLoopRep
     inFlightApplied: 0,
     killedMidWrite: 0,
     tokensCarried: 0,
-    slowestStartMs: 0
+    slowestStartMs: 0,
+    startingMs: 0,
+    checkingMs: 0,
+    changingMs: 0
   }
   const fail = (iteration: number, why: string): never => {
     throw new Error(`crash loop (seed ${options.seed}), life ${iteration + 1}: ${why}`)
@@ -332,6 +339,8 @@ export const crashLoop = async (options: CrashLoopOptions): Promise<CrashLoopRep
       fail(life, `the emulator did not start on the state file: ${e.message}`)
     )
     report.slowestStartMs = Math.max(report.slowestStartMs, Date.now() - t0)
+    report.startingMs += Date.now() - t0
+    const t1 = Date.now()
     report.lives++
     try {
       if (/dropped|corrupt|not saved/.test(server.output().stderr))
@@ -359,6 +368,8 @@ export const crashLoop = async (options: CrashLoopOptions): Promise<CrashLoopRep
       }
       carried = new Map(observed.tokens)
       uncertain = null
+      const t2 = Date.now()
+      report.checkingMs += t2 - t1
       // Some changes, each acknowledged before the next...
       for (let n = random.int(4); n > 0; n--) {
         const op = nextOp(model, random)
@@ -395,6 +406,7 @@ export const crashLoop = async (options: CrashLoopOptions): Promise<CrashLoopRep
       await killed
       await server.stop("SIGKILL", 10_000)
       report.kills++
+      report.changingMs += Date.now() - t2
       if (readdirSync(options.dir).some((n) => n.startsWith("state.json.tmp-"))) report.killedMidWrite++
       options.onProgress?.(`life ${life + 1}/${options.iterations} (${runtime}): ${model.instances.size} instances`)
     } finally {
