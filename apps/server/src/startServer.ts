@@ -81,6 +81,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     opened === null
       ? null
       : await serveState(opened, runtime, services, log, flushSeconds).catch(async (e: unknown) => {
+          await opened.lock.release()
           await runtime.dispose()
           throw e
         })
