@@ -369,7 +369,9 @@ describe("--state: a file that cannot be used", () => {
     const path = freshPath()
     mkdirSync(path)
     const error = await start(path).catch((e: Error) => e)
-    expect((error as Error).message).toBe(`cannot read state file ${path}: EISDIR; fix that, or ${way}`)
+    expect((error as Error).message).toBe(
+      `state file ${path} cannot be read (EISDIR); fix that, or ${way} (as ${path}.corrupt-<time>)`
+    )
   })
 
   it("--state-reset moves a bad file aside as FILE.corrupt-<time>, starts fresh and says so; a good file is kept", async () => {

@@ -2,7 +2,8 @@
 // and once the services are built, restore it onto them and save on every admin change, every few seconds (counters)
 // and at shutdown. A file that cannot be used stops the start with one line naming the file, the problem and the way
 // out; it is never overwritten.
-import { rename, stat } from "node:fs/promises"
+import { existsSync } from "node:fs"
+import { rename } from "node:fs/promises"
 import {
   makeDurableState,
   type RuntimeDrop,
@@ -40,19 +41,22 @@ export interface OpenedState {
 
 const way = "start with --state-reset to move it aside and start fresh"
 
-/** The one line a start refused for `error` prints. */
-export const loadProblem = (shown: string, error: StateLoadError): string => {
+/** What is wrong with the file, in a few words. */
+const problemOf = (error: StateLoadError): string => {
   switch (error._tag) {
     case "StateUnreadable":
-      return `cannot read state file ${shown}: ${error.reason}; fix that, or ${way}`
+      return `cannot be read (${error.reason})`
     case "StateTooNew":
-      return (
-        `state file ${shown} was written by a newer aliyun-imds (state version ${error.version}; this one reads ` +
-        `version ${error.supported}); run that version, or ${way}`
-      )
+      return `was written by a newer aliyun-imds (state version ${error.version}; this one reads version ${error.supported})`
     case "StateInvalid":
-      return `state file ${shown} is corrupt (${error.path}: ${error.message}); ${way} (as ${shown}.corrupt-<time>)`
+      return `is corrupt (${error.path}: ${error.message})`
   }
+}
+
+/** The one line a start refused for `error` prints: the file, the problem and the way out. */
+export const loadProblem = (shown: string, error: StateLoadError): string => {
+  const fix = { StateUnreadable: "fix that, or ", StateTooNew: "run that version, or ", StateInvalid: "" }[error._tag]
+  return `state file ${shown} ${problemOf(error)}; ${fix}${way} (as ${shown}.corrupt-<time>)`
 }
 
 const lockProblem = (shown: string, error: StateLocked): string =>
@@ -61,21 +65,14 @@ const lockProblem = (shown: string, error: StateLocked): string =>
   "(if none is running, delete the lock file)"
 
 /** `FILE.corrupt-20260102T030405Z`, or with `-2`, `-3`… when that exists. */
-const asideName = async (path: string): Promise<string> => {
+const asideName = (path: string): string => {
   const stamp = new Date()
     .toISOString()
     .replace(/\.\d+Z$/, "Z")
     .replace(/[-:]/g, "")
-  for (let n = 1; ; n++) {
-    const name = `${path}.corrupt-${stamp}${n === 1 ? "" : `-${n}`}`
-    if (
-      !(await stat(name).then(
-        () => true,
-        () => false
-      ))
-    )
-      return name
-  }
+  let name = `${path}.corrupt-${stamp}`
+  for (let n = 2; existsSync(name); n++) name = `${path}.corrupt-${stamp}-${n}`
+  return name
 }
 
 /** Takes the lock and loads the file; with `reset`, a file that cannot be loaded is moved aside instead of refused. */
@@ -97,14 +94,14 @@ export const openState = async (path: string, shown: string, reset: boolean): Pr
     if (Option.isNone(found)) throw new StartupError(`cannot read state file ${shown}: ${String(loaded.cause)}`)
     const error = found.value
     if (!reset) throw new StartupError(loadProblem(shown, error))
-    const aside = await asideName(path)
+    const aside = asideName(path)
     await rename(path, aside).catch((e: NodeJS.ErrnoException) => {
       throw new StartupError(`cannot move state file ${shown} aside: ${e.code ?? e.message}`)
     })
     notes.push({
       level: "warn",
       message: "moved the state file aside (--state-reset) and started fresh",
-      fields: { file: shown, movedTo: aside, problem: loadProblem(shown, error).split(";")[0] }
+      fields: { file: shown, movedTo: aside, problem: problemOf(error) }
     })
     return { shown, file: stateFile(path), document: null, lock, notes }
   } catch (e) {
