@@ -1,7 +1,8 @@
 // The server's tests as mutation testing runs them (tooling/mutation): the in-process ones — the data plane through
 // app.fetch and the Node listener in the test process. Tests that run the server in another process (Bun, CLI, curl,
-// the fuzz run, the admin socket) cannot report coverage, and the third-party client, load and property suites repeat
-// what the security matrix and the examples cover at many times the cost, so mutants are judged without them.
+// the fuzz run, the admin socket) cannot report coverage; the third-party client, load and property suites repeat
+// what the security matrix and the examples cover at many times the cost; the --state suites reach the data plane
+// only in passing. Mutants are judged without them.
 import { shared } from "@aliyun-imds/vitest-config"
 import { defineConfig, mergeConfig } from "vitest/config"
 
@@ -19,6 +20,7 @@ export default mergeConfig(
         "test/**/*.property.test.ts",
         "test/adminSocket.test.ts",
         "test/processOfPeer.test.ts",
+        "test/state*.test.ts",
         "**/node_modules/**"
       ]
     }

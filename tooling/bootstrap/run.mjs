@@ -105,11 +105,13 @@ const args = rest[0] === "--" ? rest.slice(1) : rest
 const extra = args
 const status = run(join(binDir, "pnpm"), [...base, ...extra], env)
 // The test run's slow lane once the rest is green: mutation testing of the access rules (incremental against the
-// committed results, so an unchanged tree re-tests almost nothing), then the benchmark smoke run, which fails only on
-// errors or crashes, never on a target.
+// committed results, so an unchanged tree re-tests almost nothing), the long crash-and-restart loop of --state
+// (`pnpm test:slow`), then the benchmark smoke run, which fails only on errors or crashes, never on a target.
 if (status === 0 && task === "test") {
   const mutation = run(join(binDir, "pnpm"), ["test:mutation"], env)
   if (mutation !== 0) process.exit(mutation)
+  const slow = run(join(binDir, "pnpm"), ["test:slow"], env)
+  if (slow !== 0) process.exit(slow)
   if (existsSync(join(root, owners.bench, "package.json"))) {
     process.exit(run(join(binDir, "pnpm"), [...tasks.bench, "--quick"], env))
   }

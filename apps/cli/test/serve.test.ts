@@ -138,4 +138,40 @@ describe("serve", () => {
     assert.strictEqual(r.code, 1)
     assert.include(r.stderr, "admin token")
   })
+
+  it("--state keeps a change across a restart, refuses a corrupt or locked file in one line (exit 1), and --state-reset starts fresh", async () => {
+    const state = join(dir, "state.json")
+    const first = await serveCli(["--state", state, ...freePorts])
+    const set = await runCli(["options", "set", "--http-tokens", "required", "--admin", first.adminUrl])
+    assert.strictEqual(set.code, 0, set.stderr)
+    const locked = await runCli(["serve", "--state", state, ...freePorts])
+    assert.strictEqual(locked.code, 1)
+    assert.match(locked.stderr, /^aliyun-imds: state file .*state\.json is in use by another emulator \(pid \d+,/)
+    assert.strictEqual(locked.stderr.trim().split("\n").length, 1)
+    assert.strictEqual(await first.stop("SIGTERM"), 0)
+
+    const second = await serveCli(["--state", state, ...freePorts])
+    try {
+      const normal = await runCli(["get", "meta-data/instance-id", "--mode", "normal", "--endpoint", second.dataUrl])
+      assert.strictEqual(normal.code, 3)
+    } finally {
+      assert.strictEqual(await second.stop("SIGTERM"), 0)
+    }
+
+    writeFileSync(state, '{"version": 1, "fle')
+    const corrupt = await runCli(["serve", "--state", state, ...freePorts])
+    assert.strictEqual(corrupt.code, 1)
+    assert.strictEqual(corrupt.stdout, "")
+    assert.match(corrupt.stderr, /^aliyun-imds: state file .*state\.json is corrupt \(\(file\): not JSON/)
+    assert.include(corrupt.stderr, "--state-reset")
+    assert.strictEqual(corrupt.stderr.trim().split("\n").length, 1)
+
+    const fresh = await serveCli(["--state", state, "--state-reset", ...freePorts])
+    try {
+      const normal = await runCli(["get", "meta-data/instance-id", "--mode", "normal", "--endpoint", fresh.dataUrl])
+      assert.strictEqual(normal.code, 0)
+    } finally {
+      assert.strictEqual(await fresh.stop("SIGTERM"), 0)
+    }
+  }, 120_000)
 })

@@ -15,6 +15,10 @@ export type ServeFlag =
   | (Common & { readonly kind: "text"; readonly default?: string })
   | (Common & { readonly kind: "port"; readonly default: number })
   | (Common & { readonly kind: "choice"; readonly values: ReadonlyArray<string> })
+  /** Present or not (`--state-reset`). */
+  | (Common & { readonly kind: "switch" })
+  /** A positive number of seconds. */
+  | (Common & { readonly kind: "seconds" })
 
 type Key =
   | "host"
@@ -26,6 +30,9 @@ type Key =
   | "configPath"
   | "seed"
   | "identityPath"
+  | "statePath"
+  | "stateReset"
+  | "stateFlushSeconds"
 
 /** Each flag by the ServerOptions field it sets. */
 export const serveFlags = {
@@ -65,6 +72,24 @@ export const serveFlags = {
     flag: "identity",
     kind: "text",
     description: "JSON file keeping the identity signing certificate across restarts (created if missing)"
+  },
+  statePath: {
+    flag: "state",
+    kind: "text",
+    description:
+      "JSON file keeping everything changed at run time (options, instances, roles, clock, rules, counters, token " +
+      "keys, identity certificate) across restarts; created if missing, one emulator at a time"
+  },
+  stateReset: {
+    flag: "state-reset",
+    kind: "switch",
+    description: "When the --state file is unreadable, corrupt or from a newer version: move it aside and start fresh"
+  },
+  stateFlushSeconds: {
+    flag: "state-flush",
+    kind: "seconds",
+    description:
+      "Seconds between saves of request counters to the --state file (default 5; admin changes are saved at once)"
   },
   httpTokens: {
     flag: "http-tokens",

@@ -52,6 +52,12 @@ export interface ServerOptions {
   readonly identity?: IdentityPem
   /** A JSON file holding the identity material: read when it exists, written with new material when it does not. */
   readonly identityPath?: string
+  /** A JSON file keeping everything changed at run time across restarts (created if missing; see the README). */
+  readonly statePath?: string
+  /** When the state file cannot be used (unreadable, corrupt, newer version): move it aside and start fresh. */
+  readonly stateReset?: boolean
+  /** Seconds between saves of what requests change (counters, counted fault rules); default 5. */
+  readonly stateFlushSeconds?: number
   readonly behaviour?: Partial<DataPlaneBehaviour>
   /** Default `normal`: token-less requests, the ones a move to HttpTokens=required breaks, but no token-mode ones. */
   readonly attribute?: AttributePolicy

@@ -9,8 +9,17 @@ import { startServer } from "./startServer.ts"
 
 const flagEntries = Object.entries(serveFlags) as ReadonlyArray<[keyof typeof serveFlags, ServeFlag]>
 
+const valueName = (f: ServeFlag): string =>
+  f.kind === "choice"
+    ? ` ${f.values.join("|")}`
+    : f.kind === "port"
+      ? " N"
+      : f.kind === "seconds"
+        ? " SECONDS"
+        : " VALUE"
+
 const usage = `usage: main ${flagEntries
-  .map(([, f]) => `[--${f.flag} ${f.kind === "choice" ? f.values.join("|") : f.kind === "port" ? "N" : "VALUE"}]`)
+  .map(([, f]) => `[--${f.flag}${f.kind === "switch" ? "" : valueName(f)}]`)
   .join(" ")} [--log-level ${logLevels.join("|")}]`
 
 const oneOf = <T extends string>(name: string, value: string | undefined, allowed: ReadonlyArray<T>): T | undefined => {
@@ -25,9 +34,20 @@ const port = (name: string, value: string): number => {
   return n
 }
 
+const seconds = (name: string, value: string): number => {
+  const n = Number(value)
+  if (value.trim() === "" || !(n > 0) || !Number.isFinite(n)) {
+    throw new Error(`--${name} must be a positive number of seconds (got "${value}")`)
+  }
+  return n
+}
+
 /** A flag's value from the command line, checked as its kind says, or its default. */
-const flagValue = (spec: ServeFlag, raw: string | undefined): string | number | undefined => {
+const flagValue = (spec: ServeFlag, raw: string | boolean | undefined): string | number | boolean | undefined => {
+  if (spec.kind === "switch") return raw === true ? true : undefined
+  if (typeof raw === "boolean") return undefined
   if (spec.kind === "choice") return oneOf(spec.flag, raw, spec.values)
+  if (spec.kind === "seconds") return raw === undefined ? undefined : seconds(spec.flag, raw)
   if (raw === undefined) return spec.default
   return spec.kind === "port" ? port(spec.flag, raw) : raw
 }
@@ -37,12 +57,14 @@ export const parseServerArgs = (argv: ReadonlyArray<string>): ServerOptions => {
     args: [...argv],
     strict: true,
     options: {
-      ...Object.fromEntries(flagEntries.map(([, f]) => [f.flag, { type: "string" as const }])),
+      ...Object.fromEntries(
+        flagEntries.map(([, f]) => [f.flag, { type: f.kind === "switch" ? ("boolean" as const) : ("string" as const) }])
+      ),
       "log-level": { type: "string" }
     }
   })
   const opts: Record<string, unknown> = {
-    ...Object.fromEntries(flagEntries.map(([key, f]) => [key, flagValue(f, values[f.flag] as string | undefined)])),
+    ...Object.fromEntries(flagEntries.map(([key, f]) => [key, flagValue(f, values[f.flag])])),
     logLevel: oneOf<LogLevel>("log-level", values["log-level"] as string | undefined, logLevels)
   }
   return Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as ServerOptions

@@ -1,5 +1,7 @@
 // Embeddable emulator: builds the core services, starts the metadata and admin listeners on Node or Bun, and
 // returns their URLs and a graceful `stop()`. Port 0 picks free ports, so tests can run many servers at once.
+import { resolve } from "node:path"
+import type { FleetConfig } from "@aliyun-imds/core"
 import { makeAdminApp } from "./admin/AdminPlane.ts"
 import { Holds } from "./data/Holds.ts"
 import { makePipeline } from "./data/Pipeline.ts"
@@ -11,6 +13,10 @@ import { nodeListeners } from "./platform/listenNode.ts"
 import { isLoopback } from "./platform/loopback.ts"
 import { defaultBehaviour, type ServerOptions } from "./ServerOptions.ts"
 import { buildServices, type CoreServices, type Runtime } from "./Services.ts"
+import { StartupError } from "./StartupError.ts"
+import { defaultStateFlushSeconds, type OpenedState, openState, serveState } from "./state/ServerState.ts"
+
+export { StartupError }
 
 export interface RunningServer {
   readonly runtime: "node" | "bun"
@@ -31,8 +37,20 @@ export interface RunningServer {
   readonly stop: () => Promise<void>
 }
 
-export class StartupError extends Error {
-  override readonly name = "StartupError"
+/**
+ * The core services, signing identity documents with (first found): the `identity` option, the `--identity` file,
+ * the state file's, or new material (written to the `--identity` file when it names one that does not exist yet).
+ */
+const startServices = async (options: ServerOptions, fleet: FleetConfig, opened: OpenedState | null) => {
+  const persisted = options.identityPath === undefined ? undefined : await readIdentityFile(options.identityPath)
+  const identity = options.identity ?? persisted ?? opened?.document?.identity ?? undefined
+  const built = await buildServices({ fleet, identity }).catch((e: unknown) => {
+    throw new StartupError(`cannot load the identity material: ${e instanceof Error ? e.message : String(e)}`)
+  })
+  if (options.identityPath !== undefined && persisted === undefined && options.identity === undefined) {
+    await writeIdentityFile(options.identityPath, await built.runtime.runPromise(built.services.identity.exportPem))
+  }
+  return built
 }
 
 export const startServer = async (options: ServerOptions = {}): Promise<RunningServer> => {
@@ -44,17 +62,29 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
   }
   const source = fleetSource(options)
   const fleet = await source.load()
-  const persisted = options.identityPath === undefined ? undefined : await readIdentityFile(options.identityPath)
-  const { runtime, services } = await buildServices({ fleet, identity: options.identity ?? persisted }).catch(
-    (e: unknown) => {
-      throw new StartupError(`cannot load the identity material: ${e instanceof Error ? e.message : String(e)}`)
-    }
-  )
-  if (options.identityPath !== undefined && persisted === undefined && options.identity === undefined) {
-    await writeIdentityFile(options.identityPath, await runtime.runPromise(services.identity.exportPem))
+  const flushSeconds = options.stateFlushSeconds ?? defaultStateFlushSeconds
+  if (!(flushSeconds > 0 && Number.isFinite(flushSeconds))) {
+    throw new StartupError(`the state flush interval must be a positive number of seconds (got ${flushSeconds})`)
   }
+  const opened: OpenedState | null =
+    options.statePath === undefined
+      ? null
+      : await openState(resolve(options.statePath), options.statePath, options.stateReset === true)
+  const built = await startServices(options, fleet, opened).catch(async (e: unknown) => {
+    await opened?.lock.release()
+    throw e
+  })
+  const { runtime, services } = built
   const sink = options.logSink ?? ((line: string) => process.stderr.write(`${line}\n`))
   const log = makeLogger(options.logLevel ?? "info", sink, services.clock.nowUnsafe)
+  const state =
+    opened === null
+      ? null
+      : await serveState(opened, runtime, services, log, flushSeconds).catch(async (e: unknown) => {
+          await opened.lock.release()
+          await runtime.dispose()
+          throw e
+        })
   const listeners = isBun() ? bunListeners : nodeListeners
   const holds = new Holds()
   const behaviour = { ...defaultBehaviour, ...options.behaviour }
@@ -65,11 +95,13 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     services,
     source,
     log,
+    ...(state === null ? {} : { saveState: state.save }),
     token,
     platformName: listeners.name,
     dataUrl: () => dataUrl
   })
-  const dataListener = await listeners.data(pipeline, host, options.port ?? 0).catch((e: Error) => {
+  const dataListener = await listeners.data(pipeline, host, options.port ?? 0).catch(async (e: Error) => {
+    await state?.close()
     void runtime.dispose()
     throw new StartupError(`cannot listen on ${host}:${options.port ?? 0}: ${e.message}`)
   })
@@ -80,6 +112,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
       : { socket: options.adminSocket }
   const adminListener = await listeners.fetch(admin.fetch, adminBind).catch(async (e: Error) => {
     await dataListener.close()
+    await state?.close()
     void runtime.dispose()
     const where = "socket" in adminBind ? adminBind.socket : `${adminHost}:${adminBind.port}`
     throw new StartupError(`cannot listen on ${where}: ${e.message}`)
@@ -93,6 +126,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
       const closed = Promise.all([dataListener.close(), adminListener.close()])
       holds.releaseAll()
       await closed
+      await state?.close()
       await runtime.dispose()
       log.log("info", "stopped")
     })()

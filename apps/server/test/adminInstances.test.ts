@@ -121,6 +121,14 @@ describe("metadata options (ModifyInstanceMetadataOptions)", () => {
     expect((await get("/latest/meta-data/instance-id", {}, peer2)).status).toBe(200)
   })
 
+  it("options set for every instance are also those of instances added later; one instance's are not", async () => {
+    await send("POST", "/v1/metadata-options", { HttpTokens: "required" })
+    await send("POST", "/v1/instances/default/metadata-options", { HttpEndpoint: "disabled" })
+    const added = await send("POST", "/v1/instances", second)
+    expect(added.json.metadataOptions).toMatchObject({ HttpTokens: "required", HttpEndpoint: "enabled" })
+    expect((await get("/latest/meta-data/instance-id", {}, peer2)).status).toBe(403)
+  })
+
   it("InstanceMetadataTags=enabled exposes the instance's tags", async () => {
     await send("POST", "/v1/instances", second)
     expect((await get("/latest/meta-data/tags/instance/team", {}, peer2)).status).toBe(404)

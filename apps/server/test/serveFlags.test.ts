@@ -12,7 +12,8 @@ describe("serve flags", () => {
     const options = parseServerArgs([
       ...["--port", "0", "--admin-port", "9", "--config", "f.yaml", "--seed", "s", "--identity", "id.json"],
       ...["--http-tokens", "required", "--http-endpoint", "disabled", "--admin-token", "t", "--log-level", "warn"],
-      ...["--attribute", "all"]
+      ...["--attribute", "all"],
+      ...["--state", "state.json", "--state-reset", "--state-flush", "0.5"]
     ])
     expect(options).toMatchObject({
       port: 0,
@@ -24,7 +25,10 @@ describe("serve flags", () => {
       httpEndpoint: "disabled",
       adminToken: "t",
       logLevel: "warn",
-      attribute: "all"
+      attribute: "all",
+      statePath: "state.json",
+      stateReset: true,
+      stateFlushSeconds: 0.5
     })
   })
 
@@ -37,6 +41,10 @@ describe("serve flags", () => {
     )
     expect(() => parseServerArgs(["--port", "70000"])).toThrow('--port must be a port number 0..65535 (got "70000")')
     expect(() => parseServerArgs(["--nope", "1"])).toThrow(/nope/)
+    expect(() => parseServerArgs(["--state-flush", "0"])).toThrow(
+      '--state-flush must be a positive number of seconds (got "0")'
+    )
+    expect(() => parseServerArgs(["--state-flush", "soon"])).toThrow(/--state-flush must be a positive number/)
   })
 
   it("document a variable and a default where the flag has them", () => {

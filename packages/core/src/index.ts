@@ -9,23 +9,26 @@ export {
   decideUnsafe,
   FaultAction,
   type FaultOutcome,
-  type FaultRule,
+  FaultRule,
   FaultRuleInput,
   Faults,
+  type FaultsSaved,
   InvalidThrottleRule,
   type TakeResult,
   Throttle,
   type ThrottleRule
 } from "./access/index.ts"
-export { type ClockState, utcSeconds, VirtualClock } from "./clock/index.ts"
+export { type ClockSettings, type ClockState, utcSeconds, VirtualClock } from "./clock/index.ts"
 export {
   type CounterEvent,
   CounterEvents,
   Counters,
+  type CountersSaved,
   type CountersSnapshot,
   escapeLabelValue,
   type InstanceCounters,
   refusalEvent,
+  type SavedCounters,
   tokenRefusalReasons
 } from "./counters/index.ts"
 export {
@@ -80,14 +83,17 @@ export {
   demoRoleName,
   type FleetConfig,
   FleetFile,
+  type FleetRuntime,
   FleetStore,
   type FleetStoreApi,
   fleetJsonSchema,
   formatFieldPath,
   formatIp,
   Instance,
+  type InstanceChanges,
   InstanceInput,
   type InstanceMetadataOptions,
+  type InstanceRuntime,
   type InstanceState,
   type IpAddress,
   MetadataOptions,
@@ -97,6 +103,8 @@ export {
   parseModifyRequest,
   RamRoleInput,
   type RoleState,
+  type RuntimeDrop,
+  type RuntimeDropReason,
   type SystemEvent,
   type WireOptions
 } from "./fleet/index.ts"
@@ -135,12 +143,38 @@ export {
   versions
 } from "./metadata/index.ts"
 export {
+  captureState,
+  type DurableServices,
+  type DurableStateApi,
+  decodeStateDocumentResult,
+  encodeStateDocument,
+  type MemoryStateStore,
+  makeDurableState,
+  makeMemoryStateStore,
+  memoryStateStoreLayer,
+  restoreState,
+  type StateChange,
+  StateDocument,
+  StateInvalid,
+  type StateLoadError,
+  StateNotSaved,
+  type StateSection,
+  StateStore,
+  type StateStoreApi,
+  StateTooNew,
+  StateUnreadable,
+  stateJsonSchema,
+  stateSections,
+  stateVersion
+} from "./state/index.ts"
+export {
   type IssuedToken,
   maxTtlSeconds,
   minTtlSeconds,
   type NonceSource,
   parseTtl,
   parseTtlResult,
+  type TokenKeyState,
   type TokenOptions,
   TokenSigner,
   Tokens,

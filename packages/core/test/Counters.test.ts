@@ -256,4 +256,48 @@ describe("Counters", () => {
     assert.isTrue(text.split("\n").every((line) => line === "" || line.startsWith("# ")))
     assert.include(text, "# TYPE aliyun_imds_request_duration_seconds histogram\n")
   })
+
+  it("saved counters restore into another store with the same snapshot and Prometheus text", () => {
+    const store = new CounterStore()
+    store.record("i-a", CounterEvents.normalOk)
+    store.record("i-a", CounterEvents.tokenRefused["bad-mac"])
+    store.record("i-a", CounterEvents.processMissed["not-found"])
+    store.observeLatency("i-a", 0.003)
+    store.record("i-b", CounterEvents.tokenIssued)
+    const saved = store.saved()
+    assert.deepStrictEqual(saved["i-a"]?.latencyHits, [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+    assert.strictEqual(saved["i-a"]?.latencySumSeconds, 0.003)
+    assert.strictEqual(saved["i-a"]?.tokenRefused["bad-mac"], 1)
+    const other = new CounterStore()
+    other.record("i-c", CounterEvents.normalOk)
+    other.restore(JSON.parse(JSON.stringify(saved)))
+    assert.deepStrictEqual(other.snapshot(), store.snapshot())
+    assert.strictEqual(other.prometheusText(), store.prometheusText())
+    other.record("i-a", CounterEvents.normalOk)
+    assert.strictEqual(other.snapshot("i-a").totals.normalOk, 2)
+    assert.strictEqual(store.snapshot("i-a").totals.normalOk, 1)
+  })
+
+  it("a saved histogram of another length is left out, the counts are kept", () => {
+    const store = new CounterStore()
+    store.record("i-a", CounterEvents.normalOk)
+    store.observeLatency("i-a", 0.003)
+    const saved = store.saved()["i-a"]!
+    const other = new CounterStore()
+    other.restore({ "i-a": { ...saved, latencyHits: [1, 2] } })
+    assert.strictEqual(other.snapshot().totals.normalOk, 1)
+    assert.strictEqual(other.snapshot().totals.latency.count, 0)
+    assert.strictEqual(other.snapshot().totals.latency.sumSeconds, 0)
+  })
+
+  it.effect("the service saves and restores its store", () =>
+    Effect.gen(function* () {
+      const counters = yield* Counters
+      counters.recordUnsafe("i-a", CounterEvents.normalRejected)
+      const saved = yield* counters.saved
+      yield* counters.reset()
+      yield* counters.restore(saved)
+      assert.strictEqual((yield* counters.snapshot()).totals.normalRejected, 1)
+    }).pipe(provide)
+  )
 })

@@ -69,4 +69,35 @@ describe("Faults", () => {
       assert.isTrue(yield* faults.clear())
     }).pipe(Effect.provide(Faults.layer))
   )
+
+  it.effect("saved rules keep what is left of their times, and restored ids continue after the last one", () =>
+    Effect.gen(function* () {
+      const faults = yield* Faults
+      yield* faults.add({ action: { type: "status", status: 500 }, times: 3 })
+      yield* faults.add({ route: "token", action: { type: "reset" } })
+      faults.table.apply(read)
+      const saved = yield* faults.saved
+      assert.strictEqual(saved.lastId, 2)
+      assert.deepStrictEqual(
+        saved.rules.map((r) => [r.id, r.remaining]),
+        [
+          ["fault-1", 2],
+          ["fault-2", null]
+        ]
+      )
+      const other = new FaultTable()
+      other.restore(saved)
+      assert.deepStrictEqual(other.list(), saved.rules)
+      assert.strictEqual(other.add({ action: { type: "blackhole" } }).id, "fault-3")
+      other.apply(read)
+      other.apply(read)
+      assert.deepStrictEqual(
+        other.list().map((r) => r.id),
+        ["fault-2", "fault-3"]
+      )
+      assert.strictEqual((yield* faults.list).length, 2)
+      yield* faults.restore({ lastId: 0, rules: [] })
+      assert.deepStrictEqual(yield* faults.saved, { lastId: 0, rules: [] })
+    }).pipe(Effect.provide(Faults.layer))
+  )
 })

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Result } from "effect"
 import { Base64 } from "effect/encoding"
 import { decodeFleet, decodeFleetResult, decodeInstanceInput, fleetJsonSchema } from "../src/fleet/Fleet.ts"
 import type { FleetConfig } from "../src/fleet/FleetSchema.ts"
+import { assertPublishedSchema } from "./publishedSchema.ts"
 
 const exampleYaml = `
 version: 1
@@ -317,13 +317,8 @@ instances:
 })
 
 describe("Fleet.fleetJsonSchema", () => {
-  const file = new URL("../fleet.schema.json", import.meta.url)
-
   it("matches the published fleet.schema.json (UPDATE_SCHEMA=1 rewrites it)", () => {
-    const current = JSON.parse(JSON.stringify(fleetJsonSchema()))
-    if (process.env.UPDATE_SCHEMA === "1") writeFileSync(file, `${JSON.stringify(current, null, 2)}\n`)
-    assert.isTrue(existsSync(file), "fleet.schema.json is missing: run the test with UPDATE_SCHEMA=1")
-    assert.deepStrictEqual(JSON.parse(readFileSync(file, "utf8")), current)
+    assertPublishedSchema("fleet.schema.json", fleetJsonSchema())
   })
 
   it("describes a closed object whose only required field is version", () => {

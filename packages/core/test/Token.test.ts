@@ -296,6 +296,97 @@ describe("TokenSigner", () => {
   })
 })
 
+describe("TokenSigner key history (exportKeysUnsafe / restoreKeysUnsafe)", () => {
+  const restored = (from: TokenSigner) => {
+    const signer = new TokenSigner({ rotationGraceSeconds: 60 })
+    signer.restoreKeysUnsafe(from.exportKeysUnsafe())
+    return signer
+  }
+  const ok = (signer: TokenSigner, token: string, now: number) =>
+    Result.isSuccess(signer.verifyUnsafe(token, ecsId, now))
+  const tagOf = (signer: TokenSigner, token: string, now: number) =>
+    failureOf(signer.verifyUnsafe(token, ecsId, now))._tag
+
+  it("exports the secret, the current key, the next id and every accepted key with its retirement", () => {
+    const secret = Uint8Array.from({ length: 32 }, (_, i) => i)
+    const signer = new TokenSigner({ secret, rotationGraceSeconds: 60 })
+    signer.rotateKeyUnsafe(1_000)
+    assert.deepStrictEqual(signer.exportKeysUnsafe(), {
+      secret,
+      currentKeyId: 1,
+      nextKeyId: 2,
+      keys: [
+        { id: 0, retiresAt: 61_000 },
+        { id: 1, retiresAt: null }
+      ]
+    })
+    signer.revokeAllUnsafe()
+    assert.deepStrictEqual(signer.exportKeysUnsafe(), {
+      secret,
+      currentKeyId: 2,
+      nextKeyId: 3,
+      keys: [{ id: 2, retiresAt: null }]
+    })
+  })
+
+  it("a restored signer accepts the tokens the original accepted, and signs new ones with the same key", () => {
+    const original = new TokenSigner({ rotationGraceSeconds: 60 })
+    const old = original.issueUnsafe(ecsId, 600, 0).token
+    original.rotateKeyUnsafe(1_000)
+    const current = original.issueUnsafe(ecsId, 600, 1_000).token
+    const copy = restored(original)
+    assert.isTrue(ok(copy, old, 60_999))
+    assert.strictEqual(tagOf(copy, old, 61_000), "TokenBadMac")
+    assert.isTrue(ok(copy, current, 2_000))
+    assert.strictEqual(tagOf(copy, current, 601_000), "TokenExpired")
+    const next = copy.issueUnsafe(ecsId, 600, 2_000).token
+    assert.isTrue(ok(original, next, 2_000))
+    copy.rotateKeyUnsafe(3_000)
+    assert.deepStrictEqual(copy.exportKeysUnsafe().currentKeyId, 2)
+  })
+
+  it("a token revoked before the export stays refused, and a key id never reached stays malformed", () => {
+    const original = new TokenSigner()
+    const revoked = original.issueUnsafe(ecsId, 600, 0).token
+    original.revokeAllUnsafe()
+    const copy = restored(original)
+    assert.strictEqual(tagOf(copy, revoked, 0), "TokenBadMac")
+    assert.strictEqual(tagOf(copy, encodeBase64Url(layoutToken(2, ecsId, 0, 60_000)), 0), "TokenMalformed")
+  })
+
+  it("forgets tokens it had verified under its own keys", () => {
+    const signer = new TokenSigner()
+    const token = signer.issueUnsafe(ecsId, 600, 0).token
+    assert.isTrue(ok(signer, token, 0))
+    assert.strictEqual(signer.cacheSize(), 1)
+    signer.restoreKeysUnsafe(new TokenSigner().exportKeysUnsafe())
+    assert.strictEqual(signer.cacheSize(), 0)
+    assert.strictEqual(tagOf(signer, token, 0), "TokenBadMac")
+  })
+
+  it("refuses a history without its current key, with a retired current key, an id beyond nextKeyId or no secret", () => {
+    const signer = new TokenSigner()
+    const secret = Uint8Array.of(1)
+    const cases = [
+      { secret, currentKeyId: 1, nextKeyId: 2, keys: [{ id: 0, retiresAt: null }] },
+      { secret, currentKeyId: 0, nextKeyId: 1, keys: [{ id: 0, retiresAt: 5 }] },
+      {
+        secret,
+        currentKeyId: 0,
+        nextKeyId: 1,
+        keys: [
+          { id: 0, retiresAt: null },
+          { id: 1, retiresAt: 5 }
+        ]
+      },
+      { secret: new Uint8Array(0), currentKeyId: 0, nextKeyId: 1, keys: [{ id: 0, retiresAt: null }] }
+    ]
+    for (const state of cases) assert.throws(() => signer.restoreKeysUnsafe(state), RangeError)
+    const token = signer.issueUnsafe(ecsId, 60, 0).token
+    assert.isTrue(ok(signer, token, 0))
+  })
+})
+
 describe("TokenCodec base64url", () => {
   it("round-trips every tail length", () => {
     for (let n = 0; n <= 6; n++) {

@@ -52,3 +52,25 @@ describe("VirtualClock", () => {
     }).pipe(Effect.provide(VirtualClock.layer))
   )
 })
+
+describe("VirtualClock saved settings", () => {
+  it.effect("are the offset and the frozen instant, and restore takes them over on another clock", () =>
+    Effect.gen(function* () {
+      const clock = yield* VirtualClock
+      yield* clock.advance("1 hour")
+      assert.deepStrictEqual(yield* clock.saved, { offsetMs: 3_600_000, frozenAtMs: null })
+      yield* TestClock.adjust("2 seconds")
+      yield* clock.freeze
+      const frozen = yield* clock.saved
+      assert.deepStrictEqual(frozen, { offsetMs: 3_600_000, frozenAtMs: 3_602_000 })
+      yield* clock.reset
+      yield* TestClock.adjust("5 seconds")
+      assert.deepStrictEqual(yield* clock.restore(frozen), { now: 3_602_000, offsetMs: 3_600_000, frozen: true })
+      yield* clock.resume
+      yield* clock.restore({ offsetMs: -1_000, frozenAtMs: null })
+      assert.strictEqual(yield* clock.now, 7_000 - 1_000)
+      yield* TestClock.adjust("1 second")
+      assert.strictEqual(yield* clock.now, 7_000)
+    }).pipe(Effect.provide(VirtualClock.layer))
+  )
+})

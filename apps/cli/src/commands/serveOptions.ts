@@ -34,8 +34,33 @@ const port = (spec: Spec<"port">, own?: number) => {
 const choice = (spec: Spec<"choice">) =>
   Flag.Literals(spec.flag, spec.values).pipe(Flag.withDescription(serveFlagHelp(spec)), Flag.optional)
 
-const cliFlag = (spec: ServeFlag, ownPort?: number): Flag.Flag<unknown> =>
-  spec.kind === "port" ? port(spec, ownPort) : spec.kind === "choice" ? choice(spec) : text(spec)
+const switchFlag = (spec: Spec<"switch">) =>
+  Flag.Boolean(spec.flag).pipe(Flag.withDescription(serveFlagHelp(spec)), Flag.withDefault(false))
+
+const seconds = (spec: Spec<"seconds">) =>
+  Flag.Finite(spec.flag).pipe(
+    Flag.withDescription(serveFlagHelp(spec)),
+    Flag.filter(
+      (n) => n > 0,
+      () => "a positive number of seconds"
+    ),
+    Flag.optional
+  )
+
+const cliFlag = (spec: ServeFlag, ownPort?: number): Flag.Flag<unknown> => {
+  switch (spec.kind) {
+    case "port":
+      return port(spec, ownPort)
+    case "choice":
+      return choice(spec)
+    case "switch":
+      return switchFlag(spec)
+    case "seconds":
+      return seconds(spec)
+    case "text":
+      return text(spec)
+  }
+}
 
 /** The serve flags that take a port. */
 export type PortKey = { [K in ServeKey]: (typeof serveFlags)[K]["kind"] extends "port" ? K : never }[ServeKey]
@@ -60,6 +85,7 @@ export const serverOptionsOf = (values: Readonly<Record<string, unknown>>): Serv
   Object.fromEntries(
     Object.entries(values).flatMap(([key, value]): Array<[string, unknown]> => {
       if (!(key in serveFlags)) return []
+      if (value === false) return []
       if (!Option.isOption(value)) return [[key, value]]
       return Option.isSome(value) ? [[key, value.value]] : []
     })

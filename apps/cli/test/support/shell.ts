@@ -51,3 +51,9 @@ export const shellWithCli = (prefix: string): Shell => {
   }
   return { dir, sh, run: (line, vars) => collect(sh(line, vars)), serve }
 }
+
+/** The lines to run of the README's `sh` block marked `<!-- marker: … -->`: no blank lines, no comment lines. */
+export const readmeLines = (readme: string, marker: string): ReadonlyArray<string> => {
+  const block = new RegExp(`<!-- ${marker}:[^>]*-->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1] ?? ""
+  return block.split("\n").filter((line) => line.trim() !== "" && !line.trimStart().startsWith("#"))
+}

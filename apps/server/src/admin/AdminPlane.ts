@@ -1,7 +1,7 @@
 // The admin (control) listener: JSON over HTTP, never reachable through the metadata port. Every operation is an
 // entry of the admin contract (@aliyun-imds/admin-api) with its handler here, run through the server's Effect runtime.
 import { honoPath } from "@aliyun-imds/admin-api"
-import { Cause, Exit, Option } from "effect"
+import { Cause, Effect, Exit, Option } from "effect"
 import type { Context } from "hono"
 import { Hono } from "hono"
 import type { AdminDeps } from "./AdminDeps.ts"
@@ -52,21 +52,31 @@ const toResponse = (reply: Reply, requestId: string): Response => {
 export const makeAdminApp = (deps: AdminDeps): Hono => {
   const routes = adminRoutes(adminHandlers(deps))
 
+  // A change is answered once it is durable: the state is saved after the operation, whatever its outcome.
+  const save = deps.saveState
+  const durably = <A, E>(operation: Effect.Effect<A, E>) =>
+    save === undefined ? operation : Effect.flatMap(Effect.exit(operation), (exit) => Effect.andThen(save, exit))
+
   const run = (route: AdminRoute) =>
     async function adminOperation(c: Context): Promise<Response> {
       const requestId = newRequestId()
       const raw = { params: c.req.param(), url: new URL(c.req.url), bodyText: await c.req.text() }
-      const exit = await deps.runtime.runPromiseExit(route.run(raw), { signal: c.req.raw.signal })
-      const operation = route.id
+      const operation = route.op.method === "GET" ? route.run(raw) : durably(route.run(raw))
+      const exit = await deps.runtime.runPromiseExit(operation, { signal: c.req.raw.signal })
+      const operationId = route.id
       if (Exit.isSuccess(exit)) {
         // Changes to the emulated world are rare and worth a trace; reads are not.
-        if (route.op.method !== "GET") deps.log.log("info", "admin operation", { operation, requestId })
+        if (route.op.method !== "GET") deps.log.log("info", "admin operation", { operation: operationId, requestId })
         return toResponse(exit.value, requestId)
       }
       const error = Cause.findErrorOption(exit.cause)
       const failure = Option.isSome(error) ? failureOf(error.value) : internalError
       if (failure.status >= 500) {
-        deps.log.log("error", "admin operation failed", { operation, requestId, cause: String(exit.cause) })
+        deps.log.log("error", "admin operation failed", {
+          operation: operationId,
+          requestId,
+          cause: String(exit.cause)
+        })
       }
       return failureResponse(failure, requestId)
     }

@@ -1,5 +1,6 @@
 // Admin-plane failures shaped like ECS API errors (`{ Code, Message, RequestId }`, spec §11): core errors take their
 // status from the server's one table (ErrorStatus.ts) and an ECS-style code from the exhaustive table below.
+import type { StateNotSaved } from "@aliyun-imds/core"
 import { Schema } from "effect"
 import { errorStatus, type ServerError } from "../ErrorStatus.ts"
 
@@ -17,12 +18,13 @@ export class MissingParameter extends Schema.TaggedError<MissingParameter>()("Mi
 /** No fault rule has this id. */
 export class FaultNotFound extends Schema.TaggedError<FaultNotFound>()("FaultNotFound", { id: Schema.String }) {}
 
-export type AdminError = InvalidParameter | MissingParameter | FaultNotFound
+export type AdminError = InvalidParameter | MissingParameter | FaultNotFound | StateNotSaved
 
 export const adminErrorStatus = {
   InvalidParameter: 400,
   MissingParameter: 400,
-  FaultNotFound: 404
+  FaultNotFound: 404,
+  StateNotSaved: 500
 } as const satisfies Record<AdminError["_tag"], number>
 
 export interface Failure {
@@ -68,7 +70,11 @@ const admin: Described<AdminError> = {
     "MissingParameter",
     `The input parameter "${e.field}" that is mandatory for processing this request is not supplied.`
   ],
-  FaultNotFound: (e) => ["InvalidFaultId.NotFound", `The specified fault rule ${JSON.stringify(e.id)} is not found.`]
+  FaultNotFound: (e) => ["InvalidFaultId.NotFound", `The specified fault rule ${JSON.stringify(e.id)} is not found.`],
+  StateNotSaved: (e) => [
+    "InternalError.StateNotSaved",
+    `The change is in force but the state was not saved: ${e.reason}.`
+  ]
 }
 
 export const internalError: Failure = {

@@ -1,6 +1,6 @@
 // Fault injection on the metadata listener (latency, a fixed status, a connection reset, a black hole), matched by
 // instance, route, method and path prefix, optionally for a number of requests only.
-import { FaultAction, FaultRoute, FaultRuleInput } from "@aliyun-imds/core"
+import { FaultRule, FaultRuleInput } from "@aliyun-imds/core"
 import { Schema } from "effect"
 import { json, operation } from "../Operation.ts"
 
@@ -9,16 +9,7 @@ export const AddFaultRequest = FaultRuleInput.annotate({
   description: 'A fault rule; `instanceId` is an id, "default", or "*" (every instance, the default).'
 })
 
-export const FaultRuleView = Schema.Struct({
-  id: Schema.String,
-  instanceId: Schema.String,
-  route: FaultRoute,
-  method: Schema.NullOr(Schema.String),
-  pathPrefix: Schema.NullOr(Schema.String),
-  action: FaultAction,
-  /** Requests left before the rule removes itself; null for unlimited. */
-  remaining: Schema.NullOr(Schema.Finite)
-}).annotate({ identifier: "FaultRule" })
+export const FaultRuleView = FaultRule.annotate({ identifier: "FaultRule" })
 
 export const FaultRuleResponse = Schema.Struct({ rule: FaultRuleView })
 export const FaultRuleList = Schema.Struct({ rules: Schema.Array(FaultRuleView) })

@@ -32,15 +32,19 @@ export const FaultRuleInput = Schema.Struct({
 })
 export type FaultRuleInput = typeof FaultRuleInput.Type
 
-export interface FaultRule {
-  readonly id: string
-  readonly instanceId: string
-  readonly route: FaultRoute
-  readonly method: string | null
-  readonly pathPrefix: string | null
-  readonly action: FaultAction
-  readonly remaining: number | null
-}
+/** A rule in force, as added (with its defaults filled in) and listed. */
+export const FaultRule = Schema.Struct({
+  id: Schema.String,
+  instanceId: Schema.String,
+  route: FaultRoute,
+  method: Schema.NullOr(Schema.String),
+  pathPrefix: Schema.NullOr(Schema.String),
+  action: FaultAction,
+  remaining: Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))).annotate({
+    description: "Requests left before the rule removes itself; null for unlimited."
+  })
+})
+export type FaultRule = typeof FaultRule.Type
 
 export interface FaultRequest {
   readonly instanceId: string
@@ -53,6 +57,12 @@ export interface FaultRequest {
 export interface FaultOutcome {
   readonly latencyMs: number
   readonly terminal: Exclude<FaultAction, { type: "latency" }> | null
+}
+
+/** The rules in force and the number of the last rule id handed out, to persist. */
+export interface FaultsSaved {
+  readonly lastId: number
+  readonly rules: ReadonlyArray<FaultRule>
 }
 
 const none: FaultOutcome = { latencyMs: 0, terminal: null }
@@ -77,6 +87,16 @@ export class FaultTable {
 
   list(): ReadonlyArray<FaultRule> {
     return this.rules
+  }
+
+  saved(): FaultsSaved {
+    return { lastId: this.counter, rules: this.rules }
+  }
+
+  /** Takes over saved rules (with what is left of their `times`); ids continue after `lastId`. */
+  restore(saved: FaultsSaved): void {
+    this.rules = [...saved.rules]
+    this.counter = saved.lastId
   }
 
   /** Removes one rule (true if it existed) or, without an id, all of them. */
@@ -125,6 +145,8 @@ export class Faults extends Context.Service<
     readonly add: (input: FaultRuleInput) => Effect.Effect<FaultRule>
     readonly list: Effect.Effect<ReadonlyArray<FaultRule>>
     readonly clear: (id?: string) => Effect.Effect<boolean>
+    readonly saved: Effect.Effect<FaultsSaved>
+    readonly restore: (saved: FaultsSaved) => Effect.Effect<void>
   }
 >()("@aliyun-imds/core/Faults") {
   static readonly layer: Layer.Layer<Faults> = Layer.sync(Faults, () => {
@@ -133,7 +155,9 @@ export class Faults extends Context.Service<
       table,
       add: (input) => Effect.sync(() => table.add(input)),
       list: Effect.sync(() => table.list()),
-      clear: (id) => Effect.sync(() => table.clear(id))
+      clear: (id) => Effect.sync(() => table.clear(id)),
+      saved: Effect.sync(() => table.saved()),
+      restore: (saved) => Effect.sync(() => table.restore(saved))
     })
   })
 }

@@ -8,6 +8,12 @@ export interface ClockState {
   readonly frozen: boolean
 }
 
+/** What the admin plane set, to persist: the offset from the underlying clock and the frozen instant, if frozen. */
+export interface ClockSettings {
+  readonly offsetMs: number
+  readonly frozenAtMs: number | null
+}
+
 interface Mutable {
   offset: number
   frozenAt: number | null
@@ -24,6 +30,9 @@ export class VirtualClock extends Context.Service<
     readonly freeze: Effect.Effect<ClockState>
     readonly resume: Effect.Effect<ClockState>
     readonly reset: Effect.Effect<ClockState>
+    readonly saved: Effect.Effect<ClockSettings>
+    /** Takes over saved settings: the offset again (time that passed meanwhile passes here too), or the frozen instant. */
+    readonly restore: (settings: ClockSettings) => Effect.Effect<ClockState>
   }
 >()("@aliyun-imds/core/VirtualClock") {
   /** Builds on whatever Clock is in scope, and provides a `Clock` that reads virtual time. */
@@ -75,7 +84,13 @@ const makeVirtualClock = (base: Clock.Clock): VirtualClock["Service"] => {
     reset: mutate(() => {
       m.offset = 0
       m.frozenAt = null
-    })
+    }),
+    saved: Effect.sync(() => ({ offsetMs: m.offset, frozenAtMs: m.frozenAt })),
+    restore: (settings) =>
+      mutate(() => {
+        m.offset = settings.offsetMs
+        m.frozenAt = settings.frozenAtMs
+      })
   })
 }
 

@@ -107,6 +107,24 @@ export interface CountersSnapshot {
   readonly totals: InstanceCounters
 }
 
+/** One instance's counters as stored: the plain counts, and the latency histogram per bucket (not cumulative). */
+export type SavedCounters = { readonly [K in ScalarKey]: number } & {
+  readonly tokenRefused: { readonly [R in TokenRefusalReason]: number }
+  readonly processMissed: { readonly [R in ProcessMiss]: number }
+  /** Observations per latency bucket, in `latencyBuckets` order then `+Inf`. */
+  readonly latencyHits: ReadonlyArray<number>
+  readonly latencySumSeconds: number
+}
+
+/** Every instance's counters, to persist. */
+export type CountersSaved = { readonly [instanceId: string]: SavedCounters }
+
+/** The counter names of the stored form, for its schema. */
+export const savedCounterKeys = {
+  scalars: Object.values(scalarKeys) as ReadonlyArray<ScalarKey>,
+  latencyBucketCount: latencyBuckets.length + 1
+}
+
 interface Cells {
   readonly scalars: Record<ScalarKey, number>
   readonly refused: Record<TokenRefusalReason, number>
@@ -176,6 +194,38 @@ export class CounterStore {
       addInto(totals, c)
     }
     return { instances, totals: toJson(totals) }
+  }
+
+  saved(): CountersSaved {
+    const out: Record<string, SavedCounters> = {}
+    for (const [id, c] of this.cells) {
+      out[id] = {
+        ...c.scalars,
+        tokenRefused: { ...c.refused },
+        processMissed: { ...c.missed },
+        latencyHits: [...c.hits],
+        latencySumSeconds: c.sum
+      }
+    }
+    return out
+  }
+
+  /** Replaces every counter with saved ones (a histogram of another length is ignored: its buckets changed). */
+  restore(saved: CountersSaved): void {
+    this.reset()
+    for (const [id, counts] of Object.entries(saved)) {
+      const c = newCells()
+      for (const k of scalarKeyList) c.scalars[k] = counts[k]
+      for (const r of tokenRefusalReasons) c.refused[r] = counts.tokenRefused[r]
+      for (const r of processMisses) c.missed[r] = counts.processMissed[r]
+      if (counts.latencyHits.length === c.hits.length) {
+        counts.latencyHits.forEach((n, i) => {
+          c.hits[i] = n
+        })
+        c.sum = counts.latencySumSeconds
+      }
+      this.cells.set(id, c)
+    }
   }
 
   reset(instanceId?: string): void {
@@ -285,6 +335,8 @@ export class Counters extends Context.Service<
     readonly snapshot: (instanceId?: string) => Effect.Effect<CountersSnapshot>
     readonly reset: (instanceId?: string) => Effect.Effect<void>
     readonly prometheusText: () => string
+    readonly saved: Effect.Effect<CountersSaved>
+    readonly restore: (saved: CountersSaved) => Effect.Effect<void>
   }
 >()("@aliyun-imds/core/Counters") {
   static readonly layer: Layer.Layer<Counters> = Layer.sync(Counters, () => {
@@ -296,7 +348,9 @@ export class Counters extends Context.Service<
       observeLatency: (id, seconds) => Effect.sync(() => store.observeLatency(id, seconds)),
       snapshot: (id) => Effect.sync(() => store.snapshot(id)),
       reset: (id) => Effect.sync(() => store.reset(id)),
-      prometheusText: () => store.prometheusText()
+      prometheusText: () => store.prometheusText(),
+      saved: Effect.sync(() => store.saved()),
+      restore: (saved) => Effect.sync(() => store.restore(saved))
     })
   })
 }

@@ -3,9 +3,11 @@ export {
   type CounterEvent,
   CounterEvents,
   Counters,
+  type CountersSaved,
   type CountersSnapshot,
   escapeLabelValue,
   type InstanceCounters,
   refusalEvent,
+  type SavedCounters,
   tokenRefusalReasons
 } from "./Counters.ts"

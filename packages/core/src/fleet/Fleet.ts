@@ -48,7 +48,8 @@ const fromIssue = (issue: SchemaIssue.Issue, root: ReadonlyArray<PropertyKey>): 
   })
 }
 
-const decodeWith =
+/** A decoder of `schema` whose failure is one FleetInvalid naming the field (under `root`). */
+export const decodeWith =
   <S extends Schema.Top & { readonly DecodingServices: never }>(schema: S, ...root: ReadonlyArray<PropertyKey>) =>
   (input: unknown): Result.Result<S["Type"], FleetInvalid> => {
     const decoded = Schema.decodeUnknownResult(schema)(input, parseOptions)

@@ -1,15 +1,26 @@
 // The live fleet: one InstanceState per instance, the loaded FleetConfig and its compiled peer binding. Admin
 // operations replace states (each with a fresh revision) and bump `version`; per-request lookups are sync Map hits.
 import { Clock, Context, Effect, Layer, Result } from "effect"
+import { defaultMetadataOptions } from "../Enumerations.ts"
 import { FleetInvalid, InstanceExists, InstanceNotFound, RoleNotAttached, UnboundPeer } from "../Errors.ts"
 import { validateInstanceInput, validateRamRole } from "./Fleet.ts"
 import { compileBinding, type PeerMatcher } from "./FleetBinding.ts"
 import { checkUniqueAddresses, isValidOverridePath } from "./FleetChecks.ts"
 import { defaultFleet, type FleetContext, makeFleetContext, resolveInstance, resolveRole } from "./FleetDefaults.ts"
 import { resourceId } from "./FleetNetwork.ts"
+import {
+  changedEntries,
+  continuedSeries,
+  type FleetRuntime,
+  type InstanceRuntime,
+  instanceChanges,
+  type RuntimeDrop,
+  withChanges
+} from "./FleetRuntime.ts"
 import type { FleetConfig, InstanceInput } from "./FleetSchema.ts"
 import type { FleetStoreApi, NotFound, RoleOptions, SystemEventInput } from "./FleetStoreApi.ts"
 import * as Ops from "./FleetStoreState.ts"
+import type { Instance, MetadataOptions } from "./Instance.ts"
 import type { InstanceState, SystemEvent } from "./InstanceState.ts"
 import {
   type InstanceMetadataOptions,
@@ -174,6 +185,130 @@ const makeStore = (loaded: FleetConfig, startMs: number): FleetStoreApi => {
       version++
     })
 
+  const withDefaultOptions = (next: Fleet, options: Partial<MetadataOptions>) => {
+    const defaults = {
+      ...next.settings.defaults,
+      metadataOptions: { ...next.settings.defaults.metadataOptions, ...options }
+    }
+    next.settings = { ...next.settings, defaults }
+    next.context = makeFleetContext(next.settings.seed, defaults)
+  }
+
+  const modifyDefaultMetadataOptions = (request: Omit<ModifyMetadataOptionsRequest, "InstanceId">) => {
+    const changes = parseModifyRequest({ ...request, InstanceId: "" })
+    if (Result.isFailure(changes)) return Effect.fail(changes.failure)
+    return Effect.sync(() => {
+      withDefaultOptions(fleet, changes.success)
+      version++
+      return { ...defaultMetadataOptions, ...fleet.settings.defaults.metadataOptions }
+    })
+  }
+
+  /** The live fleet's difference from `source`. */
+  const runtimeOf = (): FleetRuntime => {
+    const base = new Map(source.instances.map((i) => [i.instanceId, i]))
+    const added: Array<Instance> = []
+    const instances: Record<string, InstanceRuntime> = {}
+    for (const state of fleet.states.values()) {
+      const id = state.instance.instanceId
+      const file = base.get(id)
+      if (file === undefined) added.push(state.instance)
+      const changes = file === undefined ? {} : instanceChanges(file, state.instance)
+      const idle = state.role === null && state.spotTerminationMs === null && state.systemEvents.length === 0
+      if (idle && Object.keys(changes).length === 0) continue
+      instances[id] = {
+        changes,
+        role: state.role,
+        spotTerminationMs: state.spotTerminationMs,
+        systemEvents: state.systemEvents
+      }
+    }
+    const { defaultInstanceId } = fleet.settings
+    return {
+      removed: source.instances.filter((i) => !fleet.states.has(i.instanceId)).map((i) => i.instanceId),
+      added,
+      instances,
+      defaultInstanceId: defaultInstanceId === source.defaultInstanceId ? null : defaultInstanceId,
+      defaultMetadataOptions: changedEntries(
+        source.defaults.metadataOptions ?? {},
+        fleet.settings.defaults.metadataOptions ?? {}
+      ) as Partial<MetadataOptions>,
+      nextIndex: fleet.nextIndex,
+      eventCount: fleet.eventCount
+    }
+  }
+
+  /** `source` with `runtime` on top; entries that no longer apply are dropped and returned. */
+  const applyRuntime = (runtime: FleetRuntime, now: number): ReadonlyArray<RuntimeDrop> => {
+    const drops: Array<RuntimeDrop> = []
+    const drop = (entry: string, instanceId: string, reason: RuntimeDrop["reason"]) =>
+      drops.push({ entry, instanceId, reason })
+    const next = load(source, now)
+    withDefaultOptions(next, runtime.defaultMetadataOptions)
+    const removed: Array<InstanceState> = []
+    for (const [i, id] of runtime.removed.entries()) {
+      const state = next.states.get(id)
+      if (state === undefined) drop(`removed[${i}]`, id, "instance-gone")
+      else {
+        removed.push(state)
+        next.states.delete(id)
+      }
+    }
+    for (const [i, instance] of runtime.added.entries()) {
+      const id = instance.instanceId
+      const others = [...next.states.values()].map((s) => s.instance)
+      if (next.states.has(id)) drop(`added[${i}]`, id, "instance-exists")
+      else if (checkUniqueAddresses([...others, instance], String) !== null) drop(`added[${i}]`, id, "address-taken")
+      else next.states.set(id, Ops.initialState(instance, now, ++revision))
+    }
+    const back = removed.at(-1)
+    if (next.states.size === 0 && back !== undefined) {
+      next.states.set(back.instance.instanceId, back)
+      drop(
+        `removed[${runtime.removed.lastIndexOf(back.instance.instanceId)}]`,
+        back.instance.instanceId,
+        "last-instance"
+      )
+    }
+    for (const [id, saved] of Object.entries(runtime.instances)) {
+      const state = next.states.get(id)
+      if (state === undefined) {
+        drop(`instances.${id}`, id, "instance-gone")
+        continue
+      }
+      const overrides = Object.fromEntries(
+        Object.entries(saved.changes.overrides ?? {}).filter(([path]) => {
+          const valid = isValidOverridePath(path)
+          if (!valid) drop(`instances.${id}.changes.overrides`, id, "invalid-path")
+          return valid
+        })
+      )
+      const instance = withChanges(state.instance, { ...saved.changes, overrides })
+      const series = continuedSeries(instance.ramRole, saved.role)
+      if (series === null && saved.role !== null) drop(`instances.${id}.role`, id, "role-changed")
+      next.states.set(id, {
+        instance,
+        role: series ?? (instance.ramRole === null ? null : Ops.roleStateOf(instance.ramRole, now)),
+        spotTerminationMs: saved.spotTerminationMs,
+        systemEvents: saved.systemEvents,
+        revision: ++revision
+      })
+    }
+    const wanted = runtime.defaultInstanceId
+    if (wanted !== null && next.states.has(wanted)) next.settings = { ...next.settings, defaultInstanceId: wanted }
+    else if (wanted !== null) drop("defaultInstanceId", wanted, "instance-gone")
+    if (!next.states.has(next.settings.defaultInstanceId)) {
+      const first = next.states.keys().next()
+      if (first.done !== true) next.settings = { ...next.settings, defaultInstanceId: first.value }
+    }
+    next.nextIndex = Math.max(next.nextIndex, runtime.nextIndex)
+    next.eventCount = Math.max(next.eventCount, runtime.eventCount)
+    fleet = next
+    rebind()
+    version++
+    return drops
+  }
+
   return FleetStore.of({
     resolvePeer: (address) =>
       Effect.suspend(() => {
@@ -197,8 +332,16 @@ const makeStore = (loaded: FleetConfig, startMs: number): FleetStoreApi => {
     cancelSpot: (id) => update(id, () => Ops.cancelSpot),
     addSystemEvent,
     clearSystemEvents: (id) => update(id, () => Ops.clearSystemEvents),
+    modifyDefaultMetadataOptions,
     reset: Effect.suspend(() => replace(source)),
-    reload: replace,
+    reload: (config) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        const runtime = runtimeOf()
+        source = config
+        return applyRuntime(runtime, now)
+      }),
+    runtime: Effect.sync(runtimeOf),
+    restore: (runtime) => Effect.map(Clock.currentTimeMillis, (now) => applyRuntime(runtime, now)),
     wireUnsafe: () => fleet.settings.wire,
     get credentialSecret() {
       return fleet.secret

@@ -9,7 +9,9 @@ import type {
   RoleNotAttached,
   UnboundPeer
 } from "../Errors.ts"
+import type { FleetRuntime, RuntimeDrop } from "./FleetRuntime.ts"
 import type { FleetConfig, InstanceInput } from "./FleetSchema.ts"
+import type { MetadataOptions } from "./Instance.ts"
 import type { InstanceState, SystemEvent, WireOptions } from "./InstanceState.ts"
 import type { InstanceMetadataOptions, ModifyMetadataOptionsRequest } from "./MetadataOptionsApi.ts"
 
@@ -60,10 +62,19 @@ export interface FleetStoreApi {
   readonly cancelSpot: (instanceId: string) => NotFound<InstanceState>
   readonly addSystemEvent: (instanceId: string, event: SystemEventInput) => NotFound<SystemEvent>
   readonly clearSystemEvents: (instanceId: string) => NotFound<InstanceState>
-  /** Back to the loaded config (roles re-anchored at now). */
+  /** Metadata options of instances added from now on (over the file's `defaults`), checked like
+   * `modifyMetadataOptions`; the options such an instance gets. */
+  readonly modifyDefaultMetadataOptions: (
+    request: Omit<ModifyMetadataOptionsRequest, "InstanceId">
+  ) => Effect.Effect<MetadataOptions, InvalidMetadataOption>
+  /** Back to the loaded config (roles re-anchored at now): every run-time change is gone. */
   readonly reset: Effect.Effect<void>
-  /** Replaces everything with an already validated config. */
-  readonly reload: (config: FleetConfig) => Effect.Effect<void>
+  /** Serves an already validated config with the run-time changes that still apply on top; returns those dropped. */
+  readonly reload: (config: FleetConfig) => Effect.Effect<ReadonlyArray<RuntimeDrop>>
+  /** What changed at run time, relative to the loaded config. */
+  readonly runtime: Effect.Effect<FleetRuntime>
+  /** The loaded config with `runtime` on top (replacing today's run-time changes); returns the entries dropped. */
+  readonly restore: (runtime: FleetRuntime) => Effect.Effect<ReadonlyArray<RuntimeDrop>>
   /** The fleet's wire switches, for the request hot path. */
   readonly wireUnsafe: () => WireOptions
   /** sha256(seed + "/ram"): the root of derived RAM keys. */

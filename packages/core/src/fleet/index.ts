@@ -9,6 +9,13 @@ export {
   formatFieldPath
 } from "./Fleet.ts"
 export { defaultFleet, demoRoleName } from "./FleetDefaults.ts"
+export type {
+  FleetRuntime,
+  InstanceChanges,
+  InstanceRuntime,
+  RuntimeDrop,
+  RuntimeDropReason
+} from "./FleetRuntime.ts"
 export { type FleetConfig, FleetFile, InstanceInput, RamRoleInput } from "./FleetSchema.ts"
 export { FleetStore } from "./FleetStore.ts"
 export type { FleetStoreApi } from "./FleetStoreApi.ts"

@@ -46,6 +46,18 @@ export interface TokenOptions {
   readonly nonce?: NonceSource
 }
 
+/** A signer's key history: its master secret and the keys it still accepts, enough to accept the same tokens after a
+ * restart (`TokenSigner.exportKeysUnsafe`, `restoreKeysUnsafe`). */
+export interface TokenKeyState {
+  readonly secret: Uint8Array
+  /** The key new tokens are signed with. */
+  readonly currentKeyId: number
+  /** The next key id to hand out: ids below it that are not in `keys` were revoked or retired. */
+  readonly nextKeyId: number
+  /** Every accepted key; a retired one verifies until `retiresAt` (virtual epoch ms). */
+  readonly keys: ReadonlyArray<{ readonly id: number; readonly retiresAt: number | null }>
+}
+
 interface SigningKey {
   readonly id: number
   /** HMAC-SHA256 with the key already absorbed. */
@@ -66,7 +78,7 @@ const nonNegative = (name: string, value: number, integer: boolean): number => {
 
 /** Synchronous token issuer and verifier for the server's hot path; `Tokens` wraps one with `Clock` time. */
 export class TokenSigner {
-  private readonly secret: Uint8Array
+  private secret: Uint8Array
   private readonly graceMs: number
   private readonly nonce: NonceSource
   private readonly keys = new Map<number, SigningKey>()
@@ -118,6 +130,31 @@ export class TokenSigner {
     this.current = this.addKey()
   }
 
+  /** The key history, to persist: a signer given it by `restoreKeysUnsafe` accepts exactly the same tokens. */
+  exportKeysUnsafe(): TokenKeyState {
+    return {
+      secret: this.secret,
+      currentKeyId: this.current.id,
+      nextKeyId: this.nextKeyId,
+      keys: [...this.keys.values()].map((key) => ({ id: key.id, retiresAt: key.retiresAt }))
+    }
+  }
+
+  /** Takes over an exported key history (and forgets every verified token); the current key must be among `keys`. */
+  restoreKeysUnsafe(state: TokenKeyState): void {
+    const current = state.keys.find((key) => key.id === state.currentKeyId)
+    if (state.secret.length === 0) throw new RangeError("token secret must not be empty")
+    if (current === undefined || current.retiresAt !== null || state.keys.some((key) => key.id >= state.nextKeyId)) {
+      throw new RangeError("token key state must hold its current key and no id at or above nextKeyId")
+    }
+    this.secret = state.secret
+    this.keys.clear()
+    this.cache.clear()
+    for (const key of state.keys) this.keys.set(key.id, this.keyFor(key.id, key.retiresAt))
+    this.nextKeyId = state.nextKeyId
+    this.current = this.keys.get(state.currentKeyId)!
+  }
+
   cacheSize(): number {
     return this.cache.size
   }
@@ -162,13 +199,16 @@ export class TokenSigner {
 
   /** Key n = HMAC(secret, label ‖ n): deterministic, so replicas with one secret and one history agree. */
   private addKey(): SigningKey {
-    const id = this.nextKeyId++
+    const key = this.keyFor(this.nextKeyId++, null)
+    this.keys.set(key.id, key)
+    return key
+  }
+
+  private keyFor(id: number, retiresAt: number | null): SigningKey {
     const info = new Uint8Array(keyLabel.length + 4)
     info.set(keyLabel)
     new DataView(info.buffer).setUint32(keyLabel.length, id)
-    const key: SigningKey = { id, mac: new TokenMac(hmac(sha256, this.secret, info)), retiresAt: null }
-    this.keys.set(id, key)
-    return key
+    return { id, mac: new TokenMac(hmac(sha256, this.secret, info)), retiresAt }
   }
 }
 
@@ -186,6 +226,10 @@ export class Tokens extends Context.Service<
     readonly verify: (token: string, callerInstanceId: string) => Effect.Effect<VerifiedToken, TokenError>
     readonly rotateKey: Effect.Effect<void>
     readonly revokeAll: Effect.Effect<void>
+    /** The key history, to persist. */
+    readonly saved: Effect.Effect<TokenKeyState>
+    /** Takes over a saved key history; dies on one `exportKeysUnsafe` could not have produced. */
+    readonly restore: (saved: TokenKeyState) => Effect.Effect<void>
   }
 >()("@aliyun-imds/core/Tokens") {
   static readonly layerWith = (options: TokenOptions = {}): Layer.Layer<Tokens> =>
@@ -203,6 +247,8 @@ export class Tokens extends Context.Service<
       verify: (token, caller) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fromResult(signer.verifyUnsafe(token, caller, now))),
       rotateKey: Effect.map(Clock.currentTimeMillis, (now) => signer.rotateKeyUnsafe(now)),
-      revokeAll: Effect.sync(() => signer.revokeAllUnsafe())
+      revokeAll: Effect.sync(() => signer.revokeAllUnsafe()),
+      saved: Effect.sync(() => signer.exportKeysUnsafe()),
+      restore: (saved) => Effect.sync(() => signer.restoreKeysUnsafe(saved))
     })
 }

@@ -6,6 +6,7 @@ export {
   type NonceSource,
   parseTtl,
   parseTtlResult,
+  type TokenKeyState,
   type TokenOptions,
   TokenSigner,
   Tokens,

@@ -1,5 +1,6 @@
 // The fleet as a whole: back to the loaded file (optionally clearing every run-time rule and record), reload the file
-// (a bad file is refused naming the field and the running fleet keeps serving), and the identity certificate.
+// (a bad file is refused naming the field and the running fleet keeps serving; run-time changes that still apply are
+// kept, the others logged), and the identity certificate.
 import { pemContentType } from "@aliyun-imds/admin-api"
 import { FleetInvalid } from "@aliyun-imds/core"
 import { Effect } from "effect"
@@ -7,7 +8,7 @@ import { FleetLoadError } from "../../FleetSource.ts"
 import type { AdminDeps } from "../AdminDeps.ts"
 import type { AdminHandlers } from "../Handlers.ts"
 
-export const fleetHandlers = ({ services, source }: AdminDeps) => {
+export const fleetHandlers = ({ services, source, log }: AdminDeps) => {
   const { fleet, clock, throttle, faults, counters, journal, tokens, identity } = services
   const status = Effect.map(fleet.config, (c) => ({
     source: source.describe,
@@ -32,7 +33,17 @@ export const fleetHandlers = ({ services, source }: AdminDeps) => {
   return {
     ResetFleet: ({ body }) =>
       Effect.andThen(body.all === true ? Effect.andThen(clearEverything, fleet.reset) : fleet.reset, status),
-    ReloadFleet: () => Effect.andThen(Effect.flatMap(load, fleet.reload), status),
+    ReloadFleet: () =>
+      Effect.andThen(
+        Effect.tap(Effect.flatMap(load, fleet.reload), (drops) =>
+          Effect.sync(() => {
+            for (const { entry, instanceId, reason } of drops) {
+              log.log("warn", "run-time change dropped on reload: it no longer applies", { entry, instanceId, reason })
+            }
+          })
+        ),
+        status
+      ),
     DescribeIdentityCertificate: () =>
       Effect.map(identity.certificatePem, (body) => ({ body, contentType: pemContentType }))
   } satisfies Partial<AdminHandlers>

@@ -1,5 +1,6 @@
 // ECS DescribeInstances MetadataOptions / ModifyInstanceMetadataOptions: values checked before any instance is looked
-// up, with the API's error codes (`InvalidHttpTokens.NotSupported`, …).
+// up, with the API's error codes (`InvalidHttpTokens.NotSupported`, …). Options set for every instance also become
+// those of instances added later.
 import type { ModifyMetadataOptionsRequestBody } from "@aliyun-imds/admin-api"
 import { InvalidMetadataOption, type ModifyMetadataOptionsRequest, parseModifyRequest } from "@aliyun-imds/core"
 import { Effect, Result } from "effect"
@@ -50,7 +51,7 @@ export const metadataOptionsHandlers = ({ services: { fleet } }: AdminDeps) => {
                 Effect.forEach(states, (s) => modify(s.instance.instanceId, options)),
                 (MetadataOptions) => ({ MetadataOptions })
               )
-            )
+            ).pipe(Effect.tap(() => fleet.modifyDefaultMetadataOptions(request("", options))))
           ),
     DescribeInstanceMetadataOptions: ({ params }) =>
       Effect.flatMap(instanceIdOf(fleet, params.id), fleet.describeMetadataOptions),
