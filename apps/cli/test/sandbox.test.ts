@@ -65,7 +65,8 @@ const sandbox = (
   flags: ReadonlyArray<string>,
   command: ReadonlyArray<string>,
   prefix: ReadonlyArray<string> = [],
-  subcommand: "sandbox" | "check" = "sandbox"
+  subcommand: "sandbox" | "check" = "sandbox",
+  adminSocket: string = socket
 ): Run => {
   const child = spawn(
     prefix[0] ?? process.execPath,
@@ -75,7 +76,7 @@ const sandbox = (
       binPath,
       subcommand,
       "--admin-socket",
-      socket,
+      adminSocket,
       ...flags,
       "--",
       ...command
@@ -169,6 +170,26 @@ describe.skipIf(!isRoot)("sandbox: unmodified programs at 100.100.100.200 (root:
     const r = await run.done
     assert.strictEqual(r.stdout, "200\n403\n")
     assert.strictEqual(r.code, 0)
+  })
+
+  it("--state keeps a change made inside for the next sandbox; a second one on the file meanwhile is refused", async () => {
+    const state = join(dir, "state.json")
+    const status = `curl -s -o /dev/null -w "%{http_code}\\n" ${imds}/latest/meta-data/instance-id`
+    const setRequired = [process.execPath, binPath, "options", "set", "--http-tokens", "required"].join(" ")
+    const first = sandbox(["--state", state], ["sh", "-c", `${setRequired} > /dev/null && echo set; read go; ${status}`])
+    await first.printed("set\n")
+    // The first sandbox's emulator holds the file from inside its own PID namespace.
+    const second = sandbox(["--state", state], ["true"], [], "sandbox", join(dir, "second.sock"))
+    second.child.stdin?.end()
+    const refused = await second.done
+    assert.strictEqual(refused.code, 1, refused.stderr)
+    assert.include(refused.stderr, `state file ${state} is in use by another emulator`)
+    first.child.stdin?.end("go\n")
+    const r = await first.done
+    assert.strictEqual(r.stdout, "set\n403\n", r.stderr)
+    const again = await finished(["--state", state], ["sh", "-c", status])
+    assert.strictEqual(again.stdout, "403\n", again.stderr)
+    assert.isFalse(existsSync(`${state}.lock`), "the lock goes with the last sandbox")
   })
 
   it("stdin and the exit code pass through; a missing command is 127", async () => {

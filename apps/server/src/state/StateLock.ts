@@ -1,12 +1,19 @@
 // One emulator per state file: a lock file next to it (`FILE.lock`) holding the owner's pid and host, created
 // atomically (written aside, then hard-linked into place). A lock whose process is gone (same host, no such pid) is
 // stale and taken over; one held by a live process refuses the start.
+//
+// On Linux the pid is the one /proc shows, with the process's start time: a server in a PID namespace of its own
+// (`sandbox`) has a small pid there that another namespace cannot see or would mistake for one of its own processes,
+// while /proc names every process by one number; the start time tells a pid taken again from the owner.
+import { readFileSync, readlinkSync } from "node:fs"
 import { link, readFile, unlink, writeFile } from "node:fs/promises"
 import { hostname } from "node:os"
 
 export interface LockOwner {
   readonly pid: number
   readonly host: string
+  /** Linux: the process's start time in clock ticks since boot (field 22 of /proc/PID/stat). */
+  readonly start?: string
 }
 
 /** The lock is held by a running process (or one on another host, which cannot be checked from here). */
@@ -29,7 +36,34 @@ export interface StateLock {
  * earlier life is not). */
 const held = new Set<string>()
 
-const self = (): LockOwner => ({ pid: process.pid, host: hostname() })
+/** The start time of a process as /proc shows it, or null when there is no such process, it has exited, or no /proc. */
+const startOf = (pid: number): string | null => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+    const [state, ...rest] = fields.slice(fields.lastIndexOf(")") + 2).split(" ")
+    // A zombie (exited, not yet reaped by its parent) holds nothing any more.
+    return state === "Z" || state === "X" ? null : (rest[18] ?? null)
+  } catch {
+    return null
+  }
+}
+
+/** This process as /proc names it (in a PID namespace of its own, process.pid is another number). */
+const procSelf = (): { readonly pid: number; readonly start: string } | null => {
+  if (process.platform !== "linux") return null
+  try {
+    const pid = Number(readlinkSync("/proc/self"))
+    const start = Number.isInteger(pid) ? startOf(pid) : null
+    return start === null ? null : { pid, start }
+  } catch {
+    return null
+  }
+}
+
+const self = (): LockOwner => {
+  const proc = procSelf()
+  return proc === null ? { pid: process.pid, host: hostname() } : { ...proc, host: hostname() }
+}
 
 const ownerOf = async (path: string): Promise<LockOwner | null | "gone"> => {
   const text = await readFile(path, "utf8").catch((e: NodeJS.ErrnoException) => {
@@ -38,17 +72,23 @@ const ownerOf = async (path: string): Promise<LockOwner | null | "gone"> => {
   })
   if (text === "gone") return text
   try {
-    const { pid, host } = JSON.parse(text) as Partial<LockOwner>
-    return Number.isInteger(pid) && typeof host === "string" ? { pid: pid as number, host } : null
+    const { pid, host, start } = JSON.parse(text) as Partial<LockOwner>
+    if (!Number.isInteger(pid) || typeof host !== "string") return null
+    return typeof start === "string" ? { pid: pid as number, host, start } : { pid: pid as number, host }
   } catch {
     return null
   }
 }
 
 /** Whether `owner` may still be running: another host cannot be checked, so it counts as running. */
-const running = (owner: LockOwner, path: string): boolean => {
+const running = (owner: LockOwner, path: string, me: LockOwner): boolean => {
   if (owner.host !== hostname()) return true
-  if (owner.pid === process.pid) return held.has(path)
+  if (owner.start !== undefined && me.start !== undefined) {
+    // Both named as /proc names them: the owner runs if that pid exists and started when the owner did.
+    if (startOf(owner.pid) !== owner.start) return false
+    return owner.pid === me.pid && owner.start === me.start ? held.has(path) : true
+  }
+  if (owner.pid === me.pid) return held.has(path)
   try {
     process.kill(owner.pid, 0)
     return true
@@ -71,7 +111,7 @@ export const acquireStateLock = async (statePath: string): Promise<StateLock> =>
         const release = async () => {
           held.delete(path)
           const owner = await ownerOf(path).catch(() => null)
-          if (owner !== null && owner !== "gone" && owner.pid === me.pid && owner.host === me.host) {
+          if (owner !== null && owner !== "gone" && owner.pid === me.pid && owner.host === me.host && owner.start === me.start) {
             await unlink(path).catch(() => {})
           }
         }
@@ -82,7 +122,7 @@ export const acquireStateLock = async (statePath: string): Promise<StateLock> =>
       const owner = await ownerOf(path)
       if (owner === "gone") continue
       // An unreadable lock may be one being replaced right now: only a lock naming a dead process is taken over.
-      if (owner === null || running(owner, path)) throw new StateLocked(path, owner)
+      if (owner === null || running(owner, path, me)) throw new StateLocked(path, owner)
       await unlink(path).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== "ENOENT") throw e
       })
