@@ -88,7 +88,13 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
   const listeners = isBun() ? bunListeners : nodeListeners
   const holds = new Holds()
   const behaviour = { ...defaultBehaviour, ...options.behaviour }
-  const pipeline = makePipeline({ services, behaviour, log, holds, attribute: options.attribute ?? "normal" })
+  const pipeline = makePipeline({
+    services,
+    behaviour,
+    log,
+    holds,
+    ...(options.attribute === undefined ? {} : { attribute: options.attribute })
+  })
   let dataUrl = ""
   const admin = makeAdminApp({
     runtime,

@@ -364,6 +364,20 @@ describe("TokenSigner key history (exportKeysUnsafe / restoreKeysUnsafe)", () =>
     assert.strictEqual(tagOf(signer, token, 0), "TokenBadMac")
   })
 
+  it("drops every key of its own that the restored history does not hold", () => {
+    const signer = new TokenSigner()
+    const before = signer.issueUnsafe(ecsId, 600, 0).token
+    const other = new TokenSigner()
+    other.revokeAllUnsafe()
+    // The history holds key 1 only: this signer's key 0 must go, not linger beside it.
+    signer.restoreKeysUnsafe(other.exportKeysUnsafe())
+    assert.deepStrictEqual(
+      signer.exportKeysUnsafe().keys.map((key) => key.id),
+      [1]
+    )
+    assert.strictEqual(tagOf(signer, before, 0), "TokenBadMac")
+  })
+
   it("refuses a history without its current key, with a retired current key, an id beyond nextKeyId or no secret", () => {
     const signer = new TokenSigner()
     const secret = Uint8Array.of(1)
@@ -381,7 +395,21 @@ describe("TokenSigner key history (exportKeysUnsafe / restoreKeysUnsafe)", () =>
       },
       { secret: new Uint8Array(0), currentKeyId: 0, nextKeyId: 1, keys: [{ id: 0, retiresAt: null }] }
     ]
-    for (const state of cases) assert.throws(() => signer.restoreKeysUnsafe(state), RangeError)
+    const messages = cases.map((state) => {
+      const error = (() => {
+        try {
+          signer.restoreKeysUnsafe(state)
+        } catch (e) {
+          return e
+        }
+      })()
+      assert.instanceOf(error, RangeError)
+      return (error as RangeError).message
+    })
+    assert.deepStrictEqual(messages, [
+      ...Array(3).fill("token key state must hold its current key and no id at or above nextKeyId"),
+      "token secret must not be empty"
+    ])
     const token = signer.issueUnsafe(ecsId, 60, 0).token
     assert.isTrue(ok(signer, token, 0))
   })
