@@ -1,7 +1,7 @@
 // `--state FILE` (startServer's statePath) in process: every run-time change survives a stop and a start, tokens keep
 // (or lose) their validity across it, the file is written before an admin change is answered, reset and reload treat
 // it as documented, and a file that cannot be used stops the start with one line and is never overwritten.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { decodeFleetResult, type FleetConfig, type IdentityPem } from "@aliyun-imds/core"
@@ -196,6 +196,22 @@ describe("--state: what survives a restart", () => {
 describe("--state: when the file is written", () => {
   const fileOf = (path: string) => JSON.parse(readFileSync(path, "utf8"))
 
+  /** Resolves once the state file, as renamed into place, satisfies `holds`: woken by the directory's changes, no polling. */
+  const fileWhere = (path: string, holds: (file: ReturnType<typeof fileOf>) => boolean) =>
+    new Promise<void>((resolve) => {
+      const watcher = watch(join(path, ".."), () => check())
+      const check = () => {
+        try {
+          if (!holds(fileOf(path))) return
+        } catch {
+          return // between the unlink and the rename of a write: the next event comes
+        }
+        watcher.close()
+        resolve()
+      }
+      check()
+    })
+
   it("holds an admin change by the time its answer arrives", async () => {
     const path = freshPath()
     const server = await start(path)
@@ -213,10 +229,8 @@ describe("--state: when the file is written", () => {
     const path = freshPath()
     const server = await start(path, { stateFlushSeconds: 0.05 })
     await read(server, "/latest/meta-data/instance-id")
-    const deadline = Date.now() + 5000
-    while (fileOf(path).counters["i-one"]?.normalOk !== 1 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20))
-    }
+    // The periodic flush (every 50 ms here) writes the count without any admin change; the test's timeout bounds it.
+    await fileWhere(path, (file) => file.counters["i-one"]?.normalOk === 1)
     expect(fileOf(path).counters["i-one"].normalOk).toBe(1)
     await server.stop()
 
