@@ -24,9 +24,13 @@ const inNamespace = (statePath: string): { child: ChildProcess; said: Promise<st
     try { await acquireStateLock(${JSON.stringify(statePath)}); console.log("locked " + process.pid + " " + (await import("node:fs")).readlinkSync("/proc/self")) }
     catch (e) { console.log("refused: " + e.message) }
     setInterval(() => {}, 60_000)`
-  const child = spawn("unshare", ["--pid", "--fork", "--kill-child", process.execPath, "--input-type=module", "-e", script], {
-    stdio: ["ignore", "pipe", "pipe"]
-  })
+  const child = spawn(
+    "unshare",
+    ["--pid", "--fork", "--kill-child", process.execPath, "--input-type=module", "-e", script],
+    {
+      stdio: ["ignore", "pipe", "pipe"]
+    }
+  )
   let errors = ""
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (errors += chunk))
   const said = new Promise<string>((resolve, reject) => {

@@ -139,6 +139,7 @@ export {
   withImdsSupport
 } from "./ecs/index.ts"
 export {
+  checkMetadataOptions,
   decodeFleet,
   decodeFleetResult,
   decodeFleetValue,

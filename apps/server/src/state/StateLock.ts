@@ -111,7 +111,13 @@ export const acquireStateLock = async (statePath: string): Promise<StateLock> =>
         const release = async () => {
           held.delete(path)
           const owner = await ownerOf(path).catch(() => null)
-          if (owner !== null && owner !== "gone" && owner.pid === me.pid && owner.host === me.host && owner.start === me.start) {
+          if (
+            owner !== null &&
+            owner !== "gone" &&
+            owner.pid === me.pid &&
+            owner.host === me.host &&
+            owner.start === me.start
+          ) {
             await unlink(path).catch(() => {})
           }
         }

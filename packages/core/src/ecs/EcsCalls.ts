@@ -14,7 +14,6 @@ export interface EcsCallInput {
   readonly action: string
   /** Null when the call was refused before its signature was accepted. */
   readonly caller: EcsCaller | null
-  readonly sourceAddress: string
   readonly status: number
   /** The ECS error code, null on success. */
   readonly code: string | null
