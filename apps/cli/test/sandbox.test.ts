@@ -176,7 +176,10 @@ describe.skipIf(!isRoot)("sandbox: unmodified programs at 100.100.100.200 (root:
     const state = join(dir, "state.json")
     const status = `curl -s -o /dev/null -w "%{http_code}\\n" ${imds}/latest/meta-data/instance-id`
     const setRequired = [process.execPath, binPath, "options", "set", "--http-tokens", "required"].join(" ")
-    const first = sandbox(["--state", state], ["sh", "-c", `${setRequired} > /dev/null && echo set; read go; ${status}`])
+    const first = sandbox(
+      ["--state", state],
+      ["sh", "-c", `${setRequired} > /dev/null && echo set; read go; ${status}`]
+    )
     await first.printed("set\n")
     // The first sandbox's emulator holds the file from inside its own PID namespace.
     const second = sandbox(["--state", state], ["true"], [], "sandbox", join(dir, "second.sock"))
