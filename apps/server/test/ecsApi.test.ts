@@ -143,3 +143,129 @@ describe("ModifyInstanceMetadataOptions / DescribeInstances through the official
     await modify({ instanceId: "i-ecsdb01", httpTokens: "optional" })
   })
 })
+
+describe("RunInstances, lifecycle and images through the official SDK", () => {
+  const run = (fields: Record<string, unknown>) =>
+    client.runInstances(
+      new Ecs.RunInstancesRequest({
+        regionId: "cn-hangzhou",
+        instanceType: "ecs.g7.large",
+        imageId: "m-hardened01",
+        ...fields
+      })
+    )
+
+  it("RunInstances adds instances whose metadata is read from their own source address at once", async () => {
+    const response = await run({
+      amount: 2,
+      httpTokens: "required",
+      tag: [new Ecs.RunInstancesRequestTag({ key: "team", value: "db" })],
+      userData: Buffer.from("#!/bin/sh\necho hi").toString("base64")
+    })
+    const ids = response.body?.instanceIdSets?.instanceIdSet ?? []
+    assert.lengthOf(ids, 2)
+    const admin = (await (await fetch(`${server.adminUrl}/v1/instances/${ids[1]}`)).json()) as {
+      sourceAddresses: ReadonlyArray<string>
+    }
+    const address = admin.sourceAddresses[0]!
+    assert.match(address, /^127\.0\.0\.\d+$/)
+    assert.strictEqual((await getFrom("/latest/meta-data/instance-id", address)).status, 403)
+    const token = await rawRequest(`${server.dataUrl}/latest/api/token`, {
+      method: "PUT",
+      localAddress: address,
+      headers: { "X-aliyun-ecs-metadata-token-ttl-seconds": "60" }
+    })
+    const read = (path: string) => getFrom(path, address, { "X-aliyun-ecs-metadata-token": token.text })
+    assert.strictEqual((await read("/latest/meta-data/instance-id")).text, ids[1])
+    assert.strictEqual((await read("/latest/meta-data/instance/instance-type")).text, "ecs.g7.large")
+    assert.strictEqual((await read("/latest/user-data")).text, "#!/bin/sh\necho hi")
+    const view = await describeOne(ids[0]!)
+    assert.strictEqual(view?.metadataOptions?.httpTokens, "required")
+    assert.deepStrictEqual(
+      view?.tags?.tag?.map((t) => [t.tagKey, t.tagValue]),
+      [["team", "db"]]
+    )
+    await client.deleteInstances(
+      new Ecs.DeleteInstancesRequest({ regionId: "cn-hangzhou", instanceId: ids, force: true })
+    )
+    assert.isUndefined(await describeOne(ids[0]!))
+  })
+
+  it("HttpTokens=required from an ImdsSupport=v1 image is refused (the emulator's documented default)", async () => {
+    const refused = await refusal(run({ imageId: "m-legacy01", httpTokens: "required" }))
+    assert.deepInclude(refused, { code: "InvalidImage.ImdsSupportV1", status: 400 })
+    assert.deepInclude(await refusal(run({ imageId: "m-nothere" })), { code: "InvalidImageId.NotFound", status: 404 })
+    assert.deepInclude(await refusal(run({ httpTokens: "always" })), {
+      code: "InvalidHttpTokens.NotSupported",
+      status: 400
+    })
+    assert.deepInclude(await refusal(run({ dryRun: true })), { code: "DryRunOperation", status: 400 })
+  })
+
+  it("CreateInstance leaves a Stopped instance; Start/Stop change Status; deleting a running one needs Force", async () => {
+    const created = await client.createInstance(
+      new Ecs.CreateInstanceRequest({ regionId: "cn-hangzhou", instanceType: "ecs.c7.large", imageId: "m-legacy01" })
+    )
+    const id = created.body?.instanceId ?? ""
+    assert.strictEqual((await describeOne(id))?.status, "Stopped")
+    await client.startInstance(new Ecs.StartInstanceRequest({ instanceId: id }))
+    assert.strictEqual((await describeOne(id))?.status, "Running")
+    const again = await refusal(client.startInstance(new Ecs.StartInstanceRequest({ instanceId: id })))
+    assert.deepInclude(again, { code: "IncorrectInstanceStatus", status: 403 })
+    const running = await refusal(client.deleteInstance(new Ecs.DeleteInstanceRequest({ instanceId: id })))
+    assert.deepInclude(running, { code: "IncorrectInstanceStatus", status: 403 })
+    await client.stopInstance(new Ecs.StopInstanceRequest({ instanceId: id }))
+    await client.deleteInstance(new Ecs.DeleteInstanceRequest({ instanceId: id }))
+    assert.deepInclude(
+      await refusal(client.describeInstanceAttribute(new Ecs.DescribeInstanceAttributeRequest({ instanceId: id }))),
+      { code: "InvalidInstanceId.NotFound", status: 404 }
+    )
+  })
+
+  it("DescribeImages reports Features.ImdsSupport; ImdsSupport goes v1 → v2 and never back", async () => {
+    const described = await client.describeImages(
+      new Ecs.DescribeImagesRequest({
+        regionId: "cn-hangzhou",
+        imageId: "m-legacy01,aliyun_3_x64_20G_alibase_20240819.vhd"
+      })
+    )
+    const support = Object.fromEntries(
+      (described.body?.images?.image ?? []).map((i) => [i.imageId, i.features?.imdsSupport])
+    )
+    assert.deepStrictEqual(support, { "aliyun_3_x64_20G_alibase_20240819.vhd": "v2", "m-legacy01": "v1" })
+    const made = await client.createImage(
+      new Ecs.CreateImageRequest({ regionId: "cn-hangzhou", instanceId: "i-ecsdb01", imageName: "db-golden" })
+    )
+    const imageId = made.body?.imageId ?? ""
+    const imds = async (id: string) =>
+      (await client.describeImages(new Ecs.DescribeImagesRequest({ regionId: "cn-hangzhou", imageId: id }))).body
+        ?.images?.image?.[0]?.features?.imdsSupport
+    assert.strictEqual(await imds(imageId), "v1", "inherited from the instance's v1 image")
+    const fromSnapshot = await client.createImage(
+      new Ecs.CreateImageRequest({ regionId: "cn-hangzhou", snapshotId: "s-bp1snapshot" })
+    )
+    assert.strictEqual(await imds(fromSnapshot.body?.imageId ?? ""), "v1")
+    const setImds = (id: string, value: string) =>
+      client.modifyImageAttribute(
+        new Ecs.ModifyImageAttributeRequest({
+          regionId: "cn-hangzhou",
+          imageId: id,
+          features: new Ecs.ModifyImageAttributeRequestFeatures({ imdsSupport: value })
+        })
+      )
+    await setImds(imageId, "v2")
+    assert.strictEqual(await imds(imageId), "v2")
+    const down = await refusal(setImds(imageId, "v1"))
+    assert.deepInclude(down, { code: "InvalidImdsSupport.Unsupported", status: 400 })
+    assert.include(down.message, "ImdsSupport cannot be changed from v2 to v1")
+    await run({ imageId, httpTokens: "required" }).then((r) =>
+      client.deleteInstances(
+        new Ecs.DeleteInstancesRequest({
+          regionId: "cn-hangzhou",
+          instanceId: r.body?.instanceIdSets?.instanceIdSet ?? [],
+          force: true
+        })
+      )
+    )
+  })
+})
