@@ -95,6 +95,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
   const behaviour = { ...defaultBehaviour, ...options.behaviour }
   const pipeline = makePipeline({ services, behaviour, log, holds, attribute: options.attribute ?? "normal" })
   let dataUrl = ""
+  let ecsUrl: string | null = null
   const admin = makeAdminApp({
     runtime,
     services,
@@ -103,7 +104,8 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     ...(state === null ? {} : { saveState: state.save }),
     token,
     platformName: listeners.name,
-    dataUrl: () => dataUrl
+    dataUrl: () => dataUrl,
+    ecsUrl: () => ecsUrl
   })
   const dataListener = await listeners.data(pipeline, host, options.port ?? 0).catch(async (e: Error) => {
     await state?.close()
@@ -138,7 +140,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
             void runtime.dispose()
             throw new StartupError(`cannot listen on ${ecsHost}:${options.ecsPort ?? 0}: ${e.message}`)
           })
-  const ecsUrl = ecsListener?.url ?? null
+  ecsUrl = ecsListener?.url ?? null
   log.log("info", "listening", { runtime: listeners.name, dataUrl, adminUrl, ecsUrl, fleet: source.describe })
   let stopping: Promise<void> | null = null
   const stop = () => {

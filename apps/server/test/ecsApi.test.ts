@@ -75,6 +75,22 @@ describe("ModifyInstanceMetadataOptions / DescribeInstances through the official
     assert.strictEqual((await getFrom("/latest/meta-data/instance-id")).status, 200)
   })
 
+  it("the admin API shows the endpoint and records each call: who, action, what changed", async () => {
+    const api = (await (await fetch(`${server.adminUrl}/v1/ecs`)).json()) as { url: string; actions: Array<string> }
+    assert.strictEqual(api.url, server.ecsUrl)
+    assert.include(api.actions, "ModifyInstanceMetadataOptions")
+    const recorded = (await (
+      await fetch(`${server.adminUrl}/v1/ecs/calls?action=ModifyInstanceMetadataOptions`)
+    ).json()) as {
+      calls: Array<{ caller: { kind: string; accessKeyId: string }; changes: Array<string>; code: string | null }>
+      counts: Record<string, { succeeded: number; failed: number }>
+    }
+    const last = recorded.calls.at(-1)!
+    assert.deepStrictEqual(last.caller, { kind: "account", accessKeyId: server.ecsAccessKeys[0]!.accessKeyId })
+    assert.deepStrictEqual(last.changes, ["i-ecsweb01: HttpEndpoint=enabled, HttpTokens=optional"])
+    assert.isAtLeast(recorded.counts.ModifyInstanceMetadataOptions?.succeeded ?? 0, 2)
+  })
+
   it("refuses bad values with the API's codes before looking the instance up", async () => {
     const cases: ReadonlyArray<[Record<string, unknown>, string]> = [
       [{ instanceId: "i-ecsweb01", httpTokens: "sometimes" }, "InvalidHttpTokens.NotSupported"],

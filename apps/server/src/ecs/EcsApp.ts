@@ -1,7 +1,14 @@
 // The ECS API endpoint (the third listener): ECS RPC requests (`Action`, `Version=2014-05-26`, signed) answered over
 // the same core services as the admin API, so a change made here is what the data plane, the admin API, the CLI and
 // the --state file see at once. Each call is recorded (who, which action, what changed, when) apart from the journal.
-import { type EcsCaller, EcsMissingParameter, EcsUnknownAction, type StateNotSaved } from "@aliyun-imds/core"
+import {
+  type EcsActionName,
+  type EcsCaller,
+  EcsMissingParameter,
+  EcsUnknownAction,
+  ecsApiVersion,
+  type StateNotSaved
+} from "@aliyun-imds/core"
 import { Cause, Effect, Exit, Option } from "effect"
 import { newRequestId } from "../admin/errors.ts"
 import type { Logger } from "../Log.ts"
@@ -16,17 +23,13 @@ import { ecsErrorBody, ecsFailureOf } from "./EcsErrors.ts"
 import { paramsOf, readEcsRequest } from "./EcsHttpRequest.ts"
 import { makeParams } from "./EcsParams.ts"
 
-export const ecsVersion = "2014-05-26"
-
-/** Every action the endpoint answers. */
-export const ecsActions: Readonly<Record<string, EcsAction>> = {
+/** Every action the endpoint answers: exactly core's `ecsActionNames` (one missing or extra fails to compile). */
+export const ecsActions: { readonly [K in EcsActionName]: EcsAction } = {
   ...instanceActions,
   ...lifecycleActions,
   ...metadataOptionsActions,
   ...imageActions
 }
-
-export const ecsActionNames: ReadonlyArray<string> = Object.keys(ecsActions).sort()
 
 export interface EcsDeps {
   readonly runtime: Runtime
@@ -40,7 +43,8 @@ export interface EcsDeps {
 
 const actionOf = (name: string | undefined, version: string | undefined) => {
   if (name === undefined || name === "") return Effect.fail(new EcsMissingParameter({ name: "Action" }))
-  const action = version === ecsVersion && Object.hasOwn(ecsActions, name) ? ecsActions[name] : undefined
+  const action =
+    version === ecsApiVersion && Object.hasOwn(ecsActions, name) ? ecsActions[name as EcsActionName] : undefined
   return action === undefined
     ? Effect.fail(new EcsUnknownAction({ action: name, version: version ?? "" }))
     : Effect.succeed(action)

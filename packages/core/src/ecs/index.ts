@@ -10,6 +10,7 @@ export {
   ImdsSupportCheck,
   resolveAccount
 } from "./Account.ts"
+export { type EcsActionName, ecsActionNames, ecsApiVersion } from "./EcsActionNames.ts"
 export {
   type EcsActionCount,
   type EcsCall,
