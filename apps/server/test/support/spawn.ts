@@ -27,7 +27,16 @@ export type Launch = { readonly args: ReadonlyArray<string> } | { readonly optio
 
 const argvFor = (runtime: RuntimeName, launch: Launch): Array<string> =>
   "args" in launch
-    ? [runtime === "node" ? "src/main.node.ts" : "src/main.bun.ts", "--port", "0", "--admin-port", "0", ...launch.args]
+    ? [
+        runtime === "node" ? "src/main.node.ts" : "src/main.bun.ts",
+        "--port",
+        "0",
+        "--admin-port",
+        "0",
+        "--ecs-port",
+        "0",
+        ...launch.args
+      ]
     : ["test/support/serveOptions.ts", JSON.stringify(launch.options)]
 
 export interface SpawnedServer {

@@ -20,8 +20,18 @@ const cli = `${repoRoot}apps/cli/bin/aliyun-imds.js`
 
 const commandFor = (runtime: Runtime): ReadonlyArray<string> =>
   existsSync(cli)
-    ? [cli, "serve", "--port", "0", "--admin-port", "0", "--json", "--log-level", "warn"]
-    : [`${repoRoot}apps/server/src/main.${runtime}.ts`, "--port", "0", "--admin-port", "0", "--log-level", "warn"]
+    ? [cli, "serve", "--port", "0", "--admin-port", "0", "--ecs-port", "0", "--json", "--log-level", "warn"]
+    : [
+        `${repoRoot}apps/server/src/main.${runtime}.ts`,
+        "--port",
+        "0",
+        "--admin-port",
+        "0",
+        "--ecs-port",
+        "0",
+        "--log-level",
+        "warn"
+      ]
 
 /** The metadata URL from the first stdout line that names one (`--json` output or main.ts's banner). */
 const urlIn = (line: string): string | null =>
