@@ -85,24 +85,6 @@ export class IncorrectInstanceStatus extends Schema.TaggedError<IncorrectInstanc
 /** RunInstances found no free 127.0.0.x source address left to bind a new instance to. */
 export class NoFreeAddress extends Schema.TaggedError<NoFreeAddress>()("EcsNoFreeAddress", {}) {}
 
-export type EcsError =
-  | EcsMissingParameter
-  | EcsInvalidParameter
-  | EcsUnknownAction
-  | IncompleteSignature
-  | SignatureMismatch
-  | AccessKeyNotFound
-  | SecurityTokenExpired
-  | SecurityTokenMismatch
-  | TimestampRefused
-  | NonceUsed
-  | RegionNotFound
-  | ImageNotFound
-  | ImdsSupportDowngrade
-  | ImageNotHardenable
-  | IncorrectInstanceStatus
-  | NoFreeAddress
-
 /** Refusals before any action runs. */
 export type EcsAuthError =
   | IncompleteSignature
@@ -112,3 +94,15 @@ export type EcsAuthError =
   | SecurityTokenMismatch
   | TimestampRefused
   | NonceUsed
+
+export type EcsError =
+  | EcsAuthError
+  | EcsMissingParameter
+  | EcsInvalidParameter
+  | EcsUnknownAction
+  | RegionNotFound
+  | ImageNotFound
+  | ImdsSupportDowngrade
+  | ImageNotHardenable
+  | IncorrectInstanceStatus
+  | NoFreeAddress
