@@ -17,7 +17,7 @@ const rootExtras = (color: boolean): string =>
     "  ALIBABA_CLOUD_IMDSV1_DISABLED  true: refuse --mode normal, never fall back in --mode auto",
     "  ALIYUN_IMDS_ADMIN_URL          default --admin (else http://127.0.0.1:8101)",
     "  ALIYUN_IMDS_ADMIN_TOKEN        default --admin-token (serve: require it; admin commands: send it)",
-    "  ALIYUN_IMDS_PORT, _ADMIN_PORT  default serve --port / --admin-port (else 8100 / 8101)",
+    "  ALIYUN_IMDS_PORT, _ADMIN_PORT, _ECS_PORT  default serve --port / --admin-port / --ecs-port (else 8100 / 8101 / 8102)",
     "  ALIYUN_IMDS_EXEC_TARGET        set by exec for its command: where 100.100.100.200:80 goes",
     "  NO_COLOR                       no colour even on a terminal",
     "",

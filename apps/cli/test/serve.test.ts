@@ -11,7 +11,7 @@ import { runCli, type Served, serveCli, spawnCli } from "./support/cli.ts"
 const dir = mkdtempSync(join(tmpdir(), "aliyun-imds-cli-serve-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const freePorts = ["--port", "0", "--admin-port", "0", "--log-level", "none"]
+const freePorts = ["--port", "0", "--admin-port", "0", "--ecs-port", "0", "--log-level", "none"]
 
 describe("serve", () => {
   it("prints both URLs and the default instance, serves both modes, and exits 0 on SIGTERM", async () => {
@@ -59,7 +59,8 @@ describe("serve", () => {
   it("applies --http-tokens required to the generated instance, and env ports stand in for --port", async () => {
     const served = await serveCli(["--http-tokens", "required", "--log-level", "none"], {
       ALIYUN_IMDS_PORT: "0",
-      ALIYUN_IMDS_ADMIN_PORT: "0"
+      ALIYUN_IMDS_ADMIN_PORT: "0",
+      ALIYUN_IMDS_ECS_PORT: "0"
     })
     try {
       const normal = await runCli(["get", "meta-data/instance-id", "--mode", "normal", "--endpoint", served.dataUrl])
@@ -85,7 +86,17 @@ describe("serve", () => {
     child.kill("SIGTERM")
     await exited
     const parsed = JSON.parse(line) as Record<string, unknown>
-    assert.deepStrictEqual(Object.keys(parsed).sort(), ["adminUrl", "defaultInstanceId", "metadataUrl", "runtime"])
+    assert.deepStrictEqual(Object.keys(parsed).sort(), [
+      "accessKeyId",
+      "accessKeySecret",
+      "adminUrl",
+      "defaultInstanceId",
+      "ecsUrl",
+      "metadataUrl",
+      "runtime"
+    ])
+    assert.match(String(parsed.ecsUrl), /^http:\/\/127\.0\.0\.1:\d+$/)
+    assert.match(String(parsed.accessKeyId), /^LTAI5t/)
     assert.strictEqual(parsed.runtime, "node")
   })
 
@@ -124,7 +135,7 @@ describe("serve", () => {
     const served = await serveCli(freePorts)
     try {
       const port = new URL(served.dataUrl).port
-      const r = await runCli(["serve", "--port", port, "--admin-port", "0", "--log-level", "none"])
+      const r = await runCli(["serve", "--port", port, "--admin-port", "0", "--ecs-port", "0", "--log-level", "none"])
       assert.strictEqual(r.code, 1)
       assert.match(r.stderr, /^aliyun-imds: cannot listen on .*EADDRINUSE.*--port/)
       assert.strictEqual(r.stderr.trim().split("\n").length, 1)

@@ -27,6 +27,9 @@ type Key =
   | "adminPort"
   | "adminSocket"
   | "adminToken"
+  | "ecsHost"
+  | "ecsPort"
+  | "noEcs"
   | "configPath"
   | "seed"
   | "identityPath"
@@ -62,6 +65,20 @@ export const serveFlags = {
     env: "ALIYUN_IMDS_ADMIN_TOKEN",
     description: "Require this bearer token on the admin API"
   },
+  ecsHost: {
+    flag: "ecs-host",
+    kind: "text",
+    description: "ECS API listener address (ECS RPC signed with the fleet's AccessKeys or an instance's STS keys)",
+    default: "127.0.0.1"
+  },
+  ecsPort: {
+    flag: "ecs-port",
+    kind: "port",
+    env: "ALIYUN_IMDS_ECS_PORT",
+    default: 8102,
+    description: "ECS API listener port"
+  },
+  noEcs: { flag: "no-ecs", kind: "switch", description: "Do not start the ECS API listener" },
   configPath: {
     flag: "config",
     kind: "text",

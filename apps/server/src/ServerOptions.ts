@@ -40,6 +40,12 @@ export interface ServerOptions {
    * guard it, so no token is required). A socket file left by a dead process is replaced; a live one is refused. */
   readonly adminSocket?: string
   readonly adminToken?: string
+  /** ECS API listener address; default 127.0.0.1. */
+  readonly ecsHost?: string
+  /** ECS API listener port; 0 picks a free port (the default). */
+  readonly ecsPort?: number
+  /** No ECS API listener. */
+  readonly noEcs?: boolean
   /** A fleet file (YAML or JSON) to load and reload; or an already decoded fleet; default one generated instance. */
   readonly configPath?: string
   readonly fleet?: FleetConfig

@@ -2,6 +2,8 @@
 // service objects pulled out once so the data plane's hot path can call their sync methods without a fiber.
 import {
   Counters,
+  EcsCalls,
+  EcsResources,
   Faults,
   type FleetConfig,
   FleetStore,
@@ -23,9 +25,21 @@ export interface CoreServices {
   readonly journal: Journal["Service"]
   readonly throttle: Throttle["Service"]
   readonly faults: Faults["Service"]
+  readonly ecsResources: EcsResources["Service"]
+  readonly ecsCalls: EcsCalls["Service"]
 }
 
-export type ServiceId = VirtualClock | FleetStore | Tokens | Identity | Counters | Journal | Throttle | Faults
+export type ServiceId =
+  | VirtualClock
+  | FleetStore
+  | Tokens
+  | Identity
+  | Counters
+  | Journal
+  | Throttle
+  | Faults
+  | EcsResources
+  | EcsCalls
 
 export type Runtime = ManagedRuntime.ManagedRuntime<ServiceId, unknown>
 
@@ -46,7 +60,9 @@ export const coreLayer = (options: CoreLayerOptions) => {
     Counters.layer,
     journal,
     Throttle.layer,
-    Faults.layer
+    Faults.layer,
+    EcsResources.layer(options.fleet),
+    EcsCalls.layer
   ).pipe(Layer.provideMerge(VirtualClock.layerWithClock))
 }
 
@@ -63,7 +79,9 @@ export const buildServices = async (
       counters: Counters,
       journal: Journal,
       throttle: Throttle,
-      faults: Faults
+      faults: Faults,
+      ecsResources: EcsResources,
+      ecsCalls: EcsCalls
     })
   )
   return { runtime, services }

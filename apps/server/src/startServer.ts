@@ -1,10 +1,11 @@
 // Embeddable emulator: builds the core services, starts the metadata and admin listeners on Node or Bun, and
 // returns their URLs and a graceful `stop()`. Port 0 picks free ports, so tests can run many servers at once.
 import { resolve } from "node:path"
-import type { FleetConfig } from "@aliyun-imds/core"
+import type { AccessKey, FleetConfig } from "@aliyun-imds/core"
 import { makeAdminApp } from "./admin/AdminPlane.ts"
 import { Holds } from "./data/Holds.ts"
 import { makePipeline } from "./data/Pipeline.ts"
+import { makeEcsHandler } from "./ecs/EcsApp.ts"
 import { fleetSource } from "./FleetSource.ts"
 import { readIdentityFile, writeIdentityFile } from "./IdentityFile.ts"
 import { makeLogger } from "./Log.ts"
@@ -31,6 +32,10 @@ export interface RunningServer {
   /** The admin listener's Unix socket path, when it has one. */
   readonly adminSocket: string | null
   readonly defaultInstanceId: string
+  /** The ECS API listener's URL, null when it is off (`noEcs`). */
+  readonly ecsUrl: string | null
+  /** The AccessKey pairs the ECS API accepts (the fleet file's, or the generated one). */
+  readonly ecsAccessKeys: ReadonlyArray<AccessKey>
   readonly services: CoreServices
   readonly effectRuntime: Runtime
   /** Stops both listeners (in-flight requests finish, held ones are released) and disposes the services. */
@@ -96,6 +101,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     ...(options.attribute === undefined ? {} : { attribute: options.attribute })
   })
   let dataUrl = ""
+  let ecsUrl: string | null = null
   const admin = makeAdminApp({
     runtime,
     services,
@@ -104,7 +110,8 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     ...(state === null ? {} : { saveState: state.save }),
     token,
     platformName: listeners.name,
-    dataUrl: () => dataUrl
+    dataUrl: () => dataUrl,
+    ecsUrl: () => ecsUrl
   })
   const dataListener = await listeners.data(pipeline, host, options.port ?? 0).catch(async (e: Error) => {
     await state?.close()
@@ -124,12 +131,28 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     throw new StartupError(`cannot listen on ${where}: ${e.message}`)
   })
   const adminUrl = adminListener.url
-  log.log("info", "listening", { runtime: listeners.name, dataUrl, adminUrl, fleet: source.describe })
+  const ecsHost = options.ecsHost ?? "127.0.0.1"
+  const ecsListener =
+    options.noEcs === true
+      ? null
+      : await listeners
+          .fetch(makeEcsHandler({ runtime, services, log, ...(state === null ? {} : { saveState: state.save }) }), {
+            host: ecsHost,
+            port: options.ecsPort ?? 0
+          })
+          .catch(async (e: Error) => {
+            await Promise.all([dataListener.close(), adminListener.close()])
+            await state?.close()
+            void runtime.dispose()
+            throw new StartupError(`cannot listen on ${ecsHost}:${options.ecsPort ?? 0}: ${e.message}`)
+          })
+  ecsUrl = ecsListener?.url ?? null
+  log.log("info", "listening", { runtime: listeners.name, dataUrl, adminUrl, ecsUrl, fleet: source.describe })
   let stopping: Promise<void> | null = null
   const stop = () => {
     stopping ??= (async () => {
       log.log("info", "stopping")
-      const closed = Promise.all([dataListener.close(), adminListener.close()])
+      const closed = Promise.all([dataListener.close(), adminListener.close(), ecsListener?.close()])
       holds.releaseAll()
       await closed
       await state?.close()
@@ -148,6 +171,8 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     adminPort: adminListener.port,
     adminSocket: options.adminSocket ?? null,
     defaultInstanceId: fleet.defaultInstanceId,
+    ecsUrl,
+    ecsAccessKeys: fleet.account.accessKeys,
     services,
     effectRuntime: runtime,
     stop

@@ -5,7 +5,14 @@ import { serveFlagHelp, serveFlags } from "../src/ServeFlags.ts"
 
 describe("serve flags", () => {
   it("default to the documented listeners and nothing else", () => {
-    expect(parseServerArgs([])).toEqual({ host: "127.0.0.1", port: 8100, adminHost: "127.0.0.1", adminPort: 8101 })
+    expect(parseServerArgs([])).toEqual({
+      host: "127.0.0.1",
+      port: 8100,
+      adminHost: "127.0.0.1",
+      adminPort: 8101,
+      ecsHost: "127.0.0.1",
+      ecsPort: 8102
+    })
   })
 
   it("take every flag of the table", () => {
@@ -13,9 +20,13 @@ describe("serve flags", () => {
       ...["--port", "0", "--admin-port", "9", "--config", "f.yaml", "--seed", "s", "--identity", "id.json"],
       ...["--http-tokens", "required", "--http-endpoint", "disabled", "--admin-token", "t", "--log-level", "warn"],
       ...["--attribute", "all"],
-      ...["--state", "state.json", "--state-reset", "--state-flush", "0.5"]
+      ...["--state", "state.json", "--state-reset", "--state-flush", "0.5"],
+      ...["--ecs-host", "127.0.0.3", "--ecs-port", "0", "--no-ecs"]
     ])
     expect(options).toMatchObject({
+      ecsHost: "127.0.0.3",
+      ecsPort: 0,
+      noEcs: true,
       port: 0,
       adminPort: 9,
       configPath: "f.yaml",

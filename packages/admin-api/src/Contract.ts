@@ -3,6 +3,7 @@
 import type { HandlerRequest, HandlerResult, Input, Output } from "./Operation.ts"
 import { auditOperations } from "./operations/Audit.ts"
 import { clockOperations } from "./operations/Clock.ts"
+import { ecsApiOperations } from "./operations/EcsApi.ts"
 import { eventOperations } from "./operations/Events.ts"
 import { faultOperations } from "./operations/Faults.ts"
 import { fleetOperations } from "./operations/Fleet.ts"
@@ -28,7 +29,8 @@ export const AdminContract = {
   ...observabilityOperations,
   ...auditOperations,
   ...tokenOperations,
-  ...fleetOperations
+  ...fleetOperations,
+  ...ecsApiOperations
 }
 
 export type AdminContract = typeof AdminContract

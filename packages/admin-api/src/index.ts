@@ -35,6 +35,14 @@ export {
   auditSinceMs
 } from "./operations/Audit.ts"
 export { AdvanceClockRequest, ClockView, SetClockRequest } from "./operations/Clock.ts"
+export {
+  EcsAction,
+  EcsApiView,
+  EcsCallerView,
+  EcsCallsQuery,
+  EcsCallsResponse,
+  EcsCallView
+} from "./operations/EcsApi.ts"
 export { AddEventRequest, EventAdded, EventList, ScheduleSpotRequest, SpotStatus } from "./operations/Events.ts"
 export {
   AddFaultRequest,

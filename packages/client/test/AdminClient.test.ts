@@ -74,6 +74,8 @@ const steps: ReadonlyArray<Step> = [
   step("DescribeAudit", () => ({ query: { since: "1h", refused: "true" as const } })),
   step("DescribeJournal", () => ({ query: { mode: "normal" as const, limit: "5" } })),
   step("ClearJournal", none),
+  step("DescribeEcsApi", none),
+  step("DescribeEcsApiCalls", () => ({ query: { limit: "5" } })),
   step("RevokeTokens", none),
   step("RotateTokenKey", none),
   step("DescribeIdentityCertificate", none),

@@ -8,6 +8,7 @@ import { Faults } from "../src/access/Faults.ts"
 import { Throttle } from "../src/access/Throttle.ts"
 import { VirtualClock } from "../src/clock/VirtualClock.ts"
 import { CounterEvents, Counters } from "../src/counters/Counters.ts"
+import { EcsResources } from "../src/ecs/EcsResources.ts"
 import { decodeFleetResult } from "../src/fleet/Fleet.ts"
 import type { FleetConfig } from "../src/fleet/FleetSchema.ts"
 import { FleetStore } from "../src/fleet/FleetStore.ts"
@@ -47,7 +48,8 @@ const services = (fleet: FleetConfig) =>
     Layer.orDie(Identity.layerFromPem(identityPem)),
     Counters.layer,
     Throttle.layer,
-    Faults.layer
+    Faults.layer,
+    EcsResources.layer(fleet)
   ).pipe(Layer.provideMerge(VirtualClock.layerWithClock))
 
 /** Runs `body` against freshly built services (a process lifetime, in miniature). */
@@ -254,7 +256,16 @@ describe("makeDurableState", () => {
         }
         const watched = yield* Effect.provide(makeDurableState, memoryStateStoreLayer({ ...memory, store: spy }))
         yield* watched.save
-        assert.deepStrictEqual(applied, ["fleet", "clock", "tokens", "throttle", "faults", "counters", "identity"])
+        assert.deepStrictEqual(applied, [
+          "fleet",
+          "clock",
+          "tokens",
+          "throttle",
+          "faults",
+          "counters",
+          "identity",
+          "ecs"
+        ])
         ;(yield* Counters).recordUnsafe("i-db", CounterEvents.normalOk)
         yield* watched.save
         assert.deepStrictEqual(applied, ["counters"])

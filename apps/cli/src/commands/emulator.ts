@@ -31,7 +31,7 @@ const startupFailure = (error: unknown): CliFailure => {
   }
   if (name === "StartupError" && error instanceof Error) {
     const hint = /EADDRINUSE/.test(error.message)
-      ? "; is another emulator running? pick other ports with --port / --admin-port (0 = any free port)"
+      ? "; is another emulator running? pick other ports with --port / --admin-port / --ecs-port (0 = any free port), or --no-ecs"
       : ""
     return fail(ExitCode.runtime, `${error.message}${hint}`)
   }

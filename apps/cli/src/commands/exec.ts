@@ -20,7 +20,7 @@ export const preloadUrl = new URL("../../preload/register.mjs", import.meta.url)
 const usage = "aliyun-imds exec [serve flags] -- CMD [ARGS...]"
 
 const flags = {
-  ...serveFlagSet([], { port: 0, adminPort: 0 }),
+  ...serveFlagSet([], { port: 0, adminPort: 0, ecsPort: 0 }),
   verbose: Flag.Boolean("verbose").pipe(
     Flag.withDescription("Say on stderr where the emulator is (quiet by default)"),
     Flag.withDefault(false)

@@ -47,6 +47,22 @@ defaults:
     HttpEndpoint: enabled
     HttpTokens: optional
     InstanceMetadataTags: disabled
+# The ECS API endpoint (serve --ecs-port, default 8102) takes requests signed with these AccessKey pairs, or with the
+# STS keys an instance's RAM role gets from the metadata service.
+account:
+  # Default: one pair generated from the seed (serve prints it). Your own:
+  # accessKeys:
+  #   - accessKeyId: LTAI5tExampleKeyId000000
+  #     accessKeySecret: ExampleSecret00000000000000000
+  # RunInstances with HttpTokens=required from an image whose ImdsSupport is v1: refuse (InvalidImage.ImdsSupportV1)
+  # or allow.
+  imdsSupportCheck: refuse
+# Images the ECS API describes, besides the generated public catalogue (Alibaba Cloud Linux 3 and Ubuntu are v2).
+images:
+  - imageId: m-legacyapp0001
+    imageName: legacy-app
+    # v1: instances from it cannot be hardened-only; ModifyImageAttribute can raise it to v2, never back.
+    imdsSupport: v1
 instances:
   # The first instance is the default one.
   - hostname: web-1

@@ -28,16 +28,25 @@ const serveHere = (f: Flags) =>
     const out = yield* Output
     const server = yield* startEmulator(optionsOf(f, serverLogLevel(yield* GlobalFlag.LogLevel, "info")))
     if (f.json) {
+      const key = server.ecsUrl === null ? undefined : server.ecsAccessKeys[0]
       yield* out.jsonLine({
         runtime: server.runtime,
         metadataUrl: server.dataUrl,
         adminUrl: server.adminUrl,
+        ecsUrl: server.ecsUrl,
+        accessKeyId: key?.accessKeyId ?? null,
+        accessKeySecret: key?.accessKeySecret ?? null,
         defaultInstanceId: server.defaultInstanceId
       })
     } else {
+      const key = server.ecsAccessKeys[0]
+      const ecs =
+        server.ecsUrl === null || key === undefined
+          ? ""
+          : `\n  ecs:      ${server.ecsUrl}  AccessKeyId ${key.accessKeyId}  AccessKeySecret ${key.accessKeySecret}`
       yield* out.line(
         `aliyun-imds (${server.runtime}) serving instance ${server.defaultInstanceId}\n` +
-          `  metadata: ${server.dataUrl}\n  admin:    ${server.adminUrl}`
+          `  metadata: ${server.dataUrl}\n  admin:    ${server.adminUrl}${ecs}`
       )
       if (out.isTty) {
         const endpoint = server.port === 8100 && server.host === "127.0.0.1" ? "" : ` --endpoint ${server.dataUrl}`
@@ -57,10 +66,16 @@ export const serve = Command.make("serve", flags, (f) =>
     return yield* serveHere(f)
   })
 ).pipe(
-  Command.withDescription("Start the emulator: a metadata listener and an admin listener"),
+  Command.withDescription("Start the emulator: a metadata listener, an admin listener and an ECS API listener"),
   Command.withExamples([
-    { command: "aliyun-imds serve", description: "One generated instance on :8100, admin API on :8101" },
+    {
+      command: "aliyun-imds serve",
+      description: "One generated instance on :8100, admin API on :8101, ECS API on :8102"
+    },
     { command: "aliyun-imds serve --config fleet.yaml --http-tokens required", description: "A fleet, hardened" },
-    { command: "aliyun-imds serve --port 0 --admin-port 0 --json", description: "Free ports, URLs as JSON" }
+    {
+      command: "aliyun-imds serve --port 0 --admin-port 0 --ecs-port 0 --json",
+      description: "Free ports, URLs as JSON"
+    }
   ])
 )

@@ -18,4 +18,6 @@ export interface AdminDeps {
   readonly saveState?: Effect.Effect<void, StateNotSaved>
   /** The metadata listener's base URL (filled once it listens). */
   readonly dataUrl: () => string
+  /** The ECS API listener's URL, null while it is not listening (or off). */
+  readonly ecsUrl: () => string | null
 }

@@ -11,6 +11,7 @@ import { type AdminHandlers, type AdminRoute, adminRoutes, type Reply } from "./
 import { auditHandlers } from "./routes/audit.ts"
 import { clockHandlers } from "./routes/clock.ts"
 import { counterHandlers } from "./routes/counters.ts"
+import { ecsApiHandlers } from "./routes/ecsApi.ts"
 import { eventHandlers } from "./routes/events.ts"
 import { faultHandlers } from "./routes/faults.ts"
 import { fleetHandlers } from "./routes/fleet.ts"
@@ -38,7 +39,8 @@ export const adminHandlers = (deps: AdminDeps): AdminHandlers => ({
   ...journalHandlers(deps),
   ...auditHandlers(deps),
   ...tokenHandlers(deps),
-  ...fleetHandlers(deps)
+  ...fleetHandlers(deps),
+  ...ecsApiHandlers(deps)
 })
 
 const toResponse = (reply: Reply, requestId: string): Response => {

@@ -63,7 +63,8 @@ export const makeHarness = async (options: HarnessOptions = {}): Promise<Harness
     log,
     token: options.adminToken ?? null,
     platformName: "test",
-    dataUrl: () => "http://127.0.0.1:0"
+    dataUrl: () => "http://127.0.0.1:0",
+    ecsUrl: () => null
   })
   const request = (path: string, init?: RequestInit, peer?: Peer) =>
     Promise.resolve(data.request(path, init, peer ? { peer } : undefined))

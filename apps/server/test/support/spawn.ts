@@ -25,9 +25,12 @@ const runtimeBinary = (runtime: RuntimeName): string => (runtime === "node" ? pr
 /** The real entry point with free ports, or `options` handed to the serveOptions.ts driver. */
 export type Launch = { readonly args: ReadonlyArray<string> } | { readonly options: Readonly<Record<string, unknown>> }
 
+/** Every listener on a free port. */
+const freePorts = ["--port", "0", "--admin-port", "0", "--ecs-port", "0"]
+
 const argvFor = (runtime: RuntimeName, launch: Launch): Array<string> =>
   "args" in launch
-    ? [runtime === "node" ? "src/main.node.ts" : "src/main.bun.ts", "--port", "0", "--admin-port", "0", ...launch.args]
+    ? [runtime === "node" ? "src/main.node.ts" : "src/main.bun.ts", ...freePorts, ...launch.args]
     : ["test/support/serveOptions.ts", JSON.stringify(launch.options)]
 
 export interface SpawnedServer {

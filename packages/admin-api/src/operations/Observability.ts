@@ -48,7 +48,7 @@ export const CountersQuery = Schema.Struct({
 })
 
 /** A whole number in a query string; the description stays on the text side, where OpenAPI reads it. */
-const intText = (description: string, minimum: number, maximum: number) =>
+export const intText = (description: string, minimum: number, maximum: number) =>
   Schema.String.annotate({ description: `${description} ${minimum}..${maximum}.` })
     .check(Schema.isPattern(/^\d{1,16}$/, { expected: "a whole number" }))
     .pipe(

@@ -3,6 +3,8 @@
 import { Effect, JsonSchema, Result, Schema, SchemaIssue } from "effect"
 import { parse as parseYaml } from "yaml"
 import { FleetInvalid } from "../Errors.ts"
+import { resolveAccount } from "../ecs/Account.ts"
+import { resolveImages } from "../ecs/Image.ts"
 import { checkInstanceInput, checkShared, checkUniqueAddresses, checkUniqueIds } from "./FleetChecks.ts"
 import { makeFleetContext, resolveInstance } from "./FleetDefaults.ts"
 import {
@@ -120,6 +122,8 @@ export const resolveFleetFile = (file: FleetFile): Result.Result<FleetConfig, Fl
     defaultInstanceId,
     wire: wireOf(file.wire),
     defaults: file.defaults ?? {},
+    account: resolveAccount(seed, file.account),
+    images: resolveImages(file.images),
     instances
   })
 }

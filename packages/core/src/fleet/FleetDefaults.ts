@@ -3,6 +3,8 @@
 import { Result } from "effect"
 import { Base64 } from "effect/encoding"
 import { defaultMetadataOptions } from "../Enumerations.ts"
+import { resolveAccount } from "../ecs/Account.ts"
+import { resolveImages } from "../ecs/Image.ts"
 import { readUserData } from "../metadata/UserData.ts"
 import { resolveInterfaces, resourceId } from "./FleetNetwork.ts"
 import {
@@ -197,6 +199,8 @@ export const defaultFleet = (
     defaultInstanceId: instance.instanceId,
     wire: defaultWireOptions,
     defaults: { metadataOptions },
+    account: resolveAccount(seed, undefined),
+    images: resolveImages(),
     instances: [instance]
   }
 }

@@ -2,6 +2,8 @@
 // FleetDefaults; metadata options keep their ECS API names. The published JSON Schema is generated from it.
 import { Schema } from "effect"
 import { HttpEndpoint, HttpTokens, InstanceMetadataTags } from "../Enumerations.ts"
+import { type Account, AccountInput } from "../ecs/Account.ts"
+import { type Image, ImageInput } from "../ecs/Image.ts"
 import type { Instance } from "./Instance.ts"
 import { OsType } from "./Instance.ts"
 import type { WireOptions } from "./InstanceState.ts"
@@ -164,6 +166,14 @@ export const FleetFile = Schema.Struct({
   defaultInstance: opt(InstanceIdText),
   defaults: opt(InstanceDefaultsInput),
   wire: opt(WireInput),
+  account: opt(
+    AccountInput.annotate({ description: "The ECS API endpoint's account: AccessKey pairs and the ImdsSupport check." })
+  ),
+  images: opt(
+    Schema.Array(ImageInput).annotate({
+      description: "Images the ECS API describes, added to (or replacing entries of) a generated public catalogue."
+    })
+  ),
   instances: opt(Schema.Array(InstanceInput))
 }).annotate({ title: "aliyun-imds fleet", description: "Instances served by the aliyun-imds metadata emulator." })
 export type FleetFile = typeof FleetFile.Type
@@ -176,6 +186,10 @@ export interface FleetConfig {
   readonly wire: WireOptions
   /** The file's `defaults`, kept so instances added at run time get them too. */
   readonly defaults: InstanceDefaultsInput
+  /** The ECS API endpoint's AccessKeys and ImdsSupport check. */
+  readonly account: Account
+  /** The image catalogue the ECS API starts from. */
+  readonly images: ReadonlyArray<Image>
   readonly instances: ReadonlyArray<Instance>
 }
 

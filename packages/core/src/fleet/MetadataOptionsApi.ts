@@ -60,3 +60,24 @@ export const parseModifyRequest = (
   // Every value was checked against its rule's literals above.
   return Result.succeed(changes as Partial<MetadataOptions>)
 }
+
+const hopLimitError = new InvalidMetadataOption({
+  code: "InvalidHttpPutResponseHopLimit.NotSupported",
+  message: "The specified HttpPutResponseHopLimit not supported, more than 1 and less than 64 is reasonable."
+})
+
+/**
+ * Every value of a ModifyInstanceMetadataOptions, RunInstances or CreateInstance request, checked before any instance
+ * is touched: the options it sets, or the first value the API would reject. HttpPutResponseHopLimit is accepted (and
+ * not used, as on ECS) when it is an integer in 1..64.
+ */
+export const checkMetadataOptions = (
+  request: Omit<ModifyMetadataOptionsRequest, "InstanceId"> & { readonly HttpPutResponseHopLimit?: number | undefined }
+): Result.Result<Partial<MetadataOptions>, InvalidMetadataOption> => {
+  const hop = request.HttpPutResponseHopLimit
+  return Result.flatMap(parseModifyRequest({ ...request, InstanceId: "" }), (options) =>
+    hop === undefined || (Number.isInteger(hop) && hop >= 1 && hop <= 64)
+      ? Result.succeed(options)
+      : Result.fail(hopLimitError)
+  )
+}

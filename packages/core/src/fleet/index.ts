@@ -29,6 +29,7 @@ export {
 } from "./InstanceState.ts"
 export { formatIp, type IpAddress, parseIp } from "./IpAddress.ts"
 export {
+  checkMetadataOptions,
   type InstanceMetadataOptions,
   type ModifyMetadataOptionsRequest,
   parseModifyRequest

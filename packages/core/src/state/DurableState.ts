@@ -6,6 +6,7 @@ import { Faults } from "../access/Faults.ts"
 import { anyInstance, Throttle } from "../access/Throttle.ts"
 import { VirtualClock } from "../clock/VirtualClock.ts"
 import { Counters } from "../counters/Counters.ts"
+import { EcsResources } from "../ecs/EcsResources.ts"
 import type { RuntimeDrop } from "../fleet/FleetRuntime.ts"
 import { FleetStore } from "../fleet/FleetStore.ts"
 import { Identity } from "../identity/Identity.ts"
@@ -16,7 +17,15 @@ import type { StateNotSaved } from "./StateErrors.ts"
 import { StateStore } from "./StateStore.ts"
 
 /** The services whose state is durable (the identity only through the document: it is chosen when it is built). */
-export type DurableServices = FleetStore | VirtualClock | Tokens | Throttle | Faults | Counters | Identity
+export type DurableServices =
+  | FleetStore
+  | VirtualClock
+  | Tokens
+  | Throttle
+  | Faults
+  | Counters
+  | Identity
+  | EcsResources
 
 /** Everything changed at run time, as one document. Exports the identity material, generating it if still lazy. */
 export const captureState: Effect.Effect<StateDocument, never, DurableServices> = Effect.gen(function* () {
@@ -29,7 +38,8 @@ export const captureState: Effect.Effect<StateDocument, never, DurableServices> 
     throttle: yield* (yield* Throttle).rules,
     faults: yield* (yield* Faults).saved,
     counters: yield* (yield* Counters).saved,
-    identity: yield* (yield* Identity).exportPem
+    identity: yield* (yield* Identity).exportPem,
+    ecs: yield* (yield* EcsResources).saved
   }
 })
 
@@ -65,6 +75,7 @@ export const restoreState = (
     yield* (yield* Faults).restore({ lastId: document.faults.lastId, rules })
     // Counters are a record of what happened, kept (and served) for removed instances too, as while running.
     yield* (yield* Counters).restore(document.counters)
+    yield* (yield* EcsResources).restore(document.ecs ?? { images: [], stopped: [], imageCount: 0 })
     return drops
   })
 

@@ -5,6 +5,7 @@
 import { JsonSchema, Result, Schema } from "effect"
 import { FaultRule } from "../access/Faults.ts"
 import { savedCounterKeys, tokenRefusalReasons } from "../counters/Counters.ts"
+import { Image } from "../ecs/Image.ts"
 import { decodeWith } from "../fleet/Fleet.ts"
 import { MetadataOptionsInput } from "../fleet/FleetSchema.ts"
 import { Instance, RamRole } from "../fleet/Instance.ts"
@@ -88,6 +89,12 @@ export const IdentitySection = Schema.NullOr(
   Schema.Struct({ certificatePem: Schema.String, privateKeyPem: Schema.String })
 ).annotate({ description: "The identity signing certificate and its PKCS#8 key. Keep it private." })
 
+export const EcsSection = Schema.Struct({
+  images: Schema.Array(Image).annotate({ description: "Images made or changed through the ECS API, whole." }),
+  stopped: Schema.Array(Schema.String).annotate({ description: "Instances StopInstance left stopped." }),
+  imageCount: Count.annotate({ description: "Images made so far: no image id repeats." })
+}).annotate({ description: "What the ECS API changed besides instances; absent in files of earlier emulators." })
+
 export const StateDocument = Schema.Struct({
   $schema: opt(Schema.String),
   version: Schema.Literal(stateVersion),
@@ -97,7 +104,8 @@ export const StateDocument = Schema.Struct({
   throttle: ThrottleSection,
   faults: FaultsSection,
   counters: CountersSection,
-  identity: IdentitySection
+  identity: IdentitySection,
+  ecs: opt(EcsSection)
 }).annotate({
   title: "aliyun-imds state",
   description: "What an aliyun-imds emulator changed at run time (serve --state FILE), on top of its fleet file."
@@ -107,7 +115,7 @@ export const StateDocument = Schema.Struct({
 export type StateDocument = typeof StateDocument.Type
 
 /** The document's parts, each replaced whole by a change. */
-export const stateSections = ["fleet", "clock", "tokens", "throttle", "faults", "counters", "identity"] as const
+export const stateSections = ["fleet", "clock", "tokens", "throttle", "faults", "counters", "identity", "ecs"] as const
 export type StateSection = (typeof stateSections)[number]
 
 /** Some sections of the document, as they are now. */

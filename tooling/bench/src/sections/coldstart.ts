@@ -18,10 +18,13 @@ export interface ColdStart {
 
 const cli = `${repoRoot}apps/cli/bin/aliyun-imds.js`
 
+/** Every listener on a free port. */
+const freePorts = ["--port", "0", "--admin-port", "0", "--ecs-port", "0"]
+
 const commandFor = (runtime: Runtime): ReadonlyArray<string> =>
   existsSync(cli)
-    ? [cli, "serve", "--port", "0", "--admin-port", "0", "--json", "--log-level", "warn"]
-    : [`${repoRoot}apps/server/src/main.${runtime}.ts`, "--port", "0", "--admin-port", "0", "--log-level", "warn"]
+    ? [cli, "serve", ...freePorts, "--json", "--log-level", "warn"]
+    : [`${repoRoot}apps/server/src/main.${runtime}.ts`, ...freePorts, "--log-level", "warn"]
 
 /** The metadata URL from the first stdout line that names one (`--json` output or main.ts's banner). */
 const urlIn = (line: string): string | null =>

@@ -9,7 +9,7 @@ import type { AdminDeps } from "../AdminDeps.ts"
 import type { AdminHandlers } from "../Handlers.ts"
 
 export const fleetHandlers = ({ services, source, log }: AdminDeps) => {
-  const { fleet, clock, throttle, faults, counters, journal, tokens, identity } = services
+  const { fleet, clock, throttle, faults, counters, journal, tokens, identity, ecsResources, ecsCalls } = services
   const status = Effect.map(fleet.config, (c) => ({
     source: source.describe,
     defaultInstanceId: c.defaultInstanceId,
@@ -21,8 +21,10 @@ export const fleetHandlers = ({ services, source, log }: AdminDeps) => {
     faults.clear(),
     counters.reset(),
     journal.clear,
+    ecsCalls.clear,
     tokens.revokeAll
   ])
+  const reset = Effect.andThen(fleet.reset, ecsResources.reset)
   const load = Effect.tryPromise({
     try: () => source.load(),
     catch: (e) =>
@@ -32,15 +34,23 @@ export const fleetHandlers = ({ services, source, log }: AdminDeps) => {
   })
   return {
     ResetFleet: ({ body }) =>
-      Effect.andThen(body.all === true ? Effect.andThen(clearEverything, fleet.reset) : fleet.reset, status),
+      Effect.andThen(body.all === true ? Effect.andThen(clearEverything, reset) : reset, status),
     ReloadFleet: () =>
       Effect.andThen(
-        Effect.tap(Effect.flatMap(load, fleet.reload), (drops) =>
-          Effect.sync(() => {
-            for (const { entry, instanceId, reason } of drops) {
-              log.log("warn", "run-time change dropped on reload: it no longer applies", { entry, instanceId, reason })
-            }
-          })
+        Effect.tap(
+          Effect.flatMap(load, (config) =>
+            Effect.tap(fleet.reload(config), () => ecsResources.reload(config.images, config.seed))
+          ),
+          (drops) =>
+            Effect.sync(() => {
+              for (const { entry, instanceId, reason } of drops) {
+                log.log("warn", "run-time change dropped on reload: it no longer applies", {
+                  entry,
+                  instanceId,
+                  reason
+                })
+              }
+            })
         ),
         status
       ),

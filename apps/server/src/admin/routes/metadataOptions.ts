@@ -2,28 +2,17 @@
 // up, with the API's error codes (`InvalidHttpTokens.NotSupported`, …). Options set for every instance also become
 // those of instances added later.
 import type { ModifyMetadataOptionsRequestBody } from "@aliyun-imds/admin-api"
-import { InvalidMetadataOption, type ModifyMetadataOptionsRequest, parseModifyRequest } from "@aliyun-imds/core"
-import { Effect, Result } from "effect"
+import { checkMetadataOptions, type InvalidMetadataOption, type ModifyMetadataOptionsRequest } from "@aliyun-imds/core"
+import { Effect } from "effect"
 import type { AdminDeps } from "../AdminDeps.ts"
 import type { AdminHandlers } from "../Handlers.ts"
 import { instanceIdOf } from "../views.ts"
 
 type Body = typeof ModifyMetadataOptionsRequestBody.Type
 
-const hopLimitError = new InvalidMetadataOption({
-  code: "InvalidHttpPutResponseHopLimit.NotSupported",
-  message: "The specified HttpPutResponseHopLimit not supported, more than 1 and less than 64 is reasonable."
-})
-
 /** Every value is checked before any instance is touched, so a bad value changes nothing. */
-const checkValues = (body: Body): Effect.Effect<void, InvalidMetadataOption> => {
-  const parsed = parseModifyRequest({ InstanceId: "", ...body })
-  if (Result.isFailure(parsed)) return Effect.fail(parsed.failure)
-  const hop = body.HttpPutResponseHopLimit
-  return hop === undefined || (Number.isInteger(hop) && hop >= 1 && hop <= 64)
-    ? Effect.void
-    : Effect.fail(hopLimitError)
-}
+const checkValues = (body: Body): Effect.Effect<void, InvalidMetadataOption> =>
+  Effect.asVoid(Effect.fromResult(checkMetadataOptions(body)))
 
 const request = (InstanceId: string, body: Body): ModifyMetadataOptionsRequest => ({
   InstanceId,

@@ -61,7 +61,16 @@ export const inProcess = async (setup: Setup): Promise<InProcess> => {
   const log = makeLogger("silent", () => {}, services.clock.nowUnsafe)
   const data = makeDataApp({ services, behaviour: defaultBehaviour, log, holds: new Holds() })
   const source = { describe: "matrix", load: async () => fleet }
-  const admin = makeAdminApp({ runtime, services, source, log, token: null, platformName: "test", dataUrl: () => "" })
+  const admin = makeAdminApp({
+    runtime,
+    services,
+    source,
+    log,
+    token: null,
+    platformName: "test",
+    dataUrl: () => "",
+    ecsUrl: () => null
+  })
   return {
     services,
     runtime,
