@@ -13,6 +13,7 @@ export const errorStatus = {
   TokenMalformed: 401,
   TokenBadMac: 401,
   TokenExpired: 401,
+  TokenNotYetValid: 401,
   TokenForeignInstance: 401,
   TokenRequired: 403,
   EndpointDisabled: 403,

@@ -26,6 +26,25 @@ describe("virtual clock", () => {
     expect((await get("/latest/meta-data/instance-id", withToken)).status).toBe(401)
   })
 
+  it("a token issued at a virtual time not yet reached (the clock set back) is refused 401 as not yet valid", async () => {
+    const first = { "X-aliyun-ecs-metadata-token": await h.token(21600) }
+    await send("POST", "/v1/clock/advance", { by: "1h" })
+    const second = { "X-aliyun-ecs-metadata-token": await h.token(21600) }
+    expect((await get("/latest/meta-data/instance-id", second)).status).toBe(200)
+    const { now } = (await send("GET", "/v1/clock")).json as { now: number }
+    await send("POST", "/v1/clock/freeze")
+    expect((await send("POST", "/v1/clock/set", { to: now - 1_800_000 })).status).toBe(200)
+    expect((await get("/latest/meta-data/instance-id", first)).status).toBe(200)
+    expect((await get("/latest/meta-data/instance-id", second)).status).toBe(401)
+    const entries = (await send("GET", "/v1/journal")).json.entries as ReadonlyArray<{ status: number; reason: string }>
+    expect(entries.filter((e) => e.status === 401).map((e) => e.reason)).toEqual(["TokenNotYetValid"])
+    const counters = (await send("GET", "/v1/counters")).json
+    expect(JSON.stringify(counters)).toContain('"not-yet-valid":1')
+    // Once the clock reaches its issue time again, it is valid.
+    await send("POST", "/v1/clock/advance", { by: "30m" })
+    expect((await get("/latest/meta-data/instance-id", second)).status).toBe(200)
+  })
+
   it("accepts durations as 90s, 1h30m, 500ms, '2 minutes' and plain milliseconds", async () => {
     const steps: ReadonlyArray<readonly [string | number, number]> = [
       ["90s", 90_000],

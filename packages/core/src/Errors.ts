@@ -26,6 +26,15 @@ export class TokenExpired extends Schema.TaggedError<TokenExpired>()("TokenExpir
   now: Schema.Number
 }) {}
 
+/**
+ * The token's issue time is later than now on the virtual clock: the clock was set back past it. A token is valid
+ * only inside its life, `issuedAt <= now < expiresAt`; it becomes valid again once the clock reaches its issue time.
+ */
+export class TokenNotYetValid extends Schema.TaggedError<TokenNotYetValid>()("TokenNotYetValid", {
+  issuedAt: Schema.Number,
+  now: Schema.Number
+}) {}
+
 /** The token was issued to another instance. */
 export class TokenForeignInstance extends Schema.TaggedError<TokenForeignInstance>()("TokenForeignInstance", {
   tokenInstanceId: Schema.String,
@@ -92,7 +101,7 @@ export class Throttled extends Schema.TaggedError<Throttled>()("Throttled", {
 }) {}
 
 /** Token refusal reasons, in the order they are checked. */
-export type TokenError = TokenMalformed | TokenBadMac | TokenExpired | TokenForeignInstance
+export type TokenError = TokenMalformed | TokenBadMac | TokenExpired | TokenNotYetValid | TokenForeignInstance
 
 /** Everything the data plane can refuse a request with. */
 export type AccessError =

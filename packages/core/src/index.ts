@@ -70,6 +70,7 @@ export {
   TokenExpired,
   TokenForeignInstance,
   TokenMalformed,
+  TokenNotYetValid,
   TokenRequired,
   UnboundPeer
 } from "./Errors.ts"

@@ -53,6 +53,8 @@ const model = (w: World): Outcome => {
   if (w.token.kind === "forged") return { status: 401, rule: "bad token" }
   if (w.token.kind === "issued") {
     if (w.now >= w.token.expiresAt) return { status: 401, rule: "expired token" }
+    // Valid only inside its life: issued (expiry − the 60 s TTL minted below) at or before now.
+    if (w.now < w.token.expiresAt - 60_000) return { status: 401, rule: "token from the future" }
     if (w.token.to === "other") return { status: 401, rule: "foreign token" }
     return { status: 200, grant: "read", mode: "token" }
   }
@@ -71,6 +73,7 @@ const refusalsOf: Readonly<Record<string, ReadonlyArray<string>>> = {
   ttl: ["InvalidTtl"],
   "bad token": ["TokenMalformed", "TokenBadMac"],
   "expired token": ["TokenExpired"],
+  "token from the future": ["TokenNotYetValid"],
   "foreign token": ["TokenForeignInstance"],
   "token required": ["TokenRequired"]
 }
@@ -133,7 +136,7 @@ const world = now.chain((at) =>
       fc.record({
         kind: fc.constant("issued" as const),
         to: fc.constantFrom("self" as const, "other" as const),
-        // Around the request's instant: expiry just before, at, or after it.
+        // Around the request's instant: expiry just before, at, or after it (so issued before it, or after).
         expiresAt: fc.oneof(fc.constant(at), fc.integer({ min: at - 120_000, max: at + 120_000 }))
       })
     ),

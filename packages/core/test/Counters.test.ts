@@ -207,6 +207,7 @@ describe("Counters", () => {
         `aliyun_imds_token_refused_total{${l},reason="malformed"} 1`,
         `aliyun_imds_token_refused_total{${l},reason="bad-mac"} 0`,
         `aliyun_imds_token_refused_total{${l},reason="expired"} 0`,
+        `aliyun_imds_token_refused_total{${l},reason="not-yet-valid"} 0`,
         `aliyun_imds_token_refused_total{${l},reason="foreign-instance"} 0`,
         `aliyun_imds_token_refused_total{${l},reason="forwarded"} 0`,
         `aliyun_imds_token_refused_total{${l},reason="invalid-ttl"} 0`,

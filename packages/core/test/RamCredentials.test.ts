@@ -150,4 +150,19 @@ describe("RamCredentials", () => {
     assert.isFalse(isCredentialValid(before.accessKeyId, rotated, before.expirationMs))
     assert.isTrue(isCredentialValid(after.accessKeyId, rotated, before.expirationMs))
   })
+  it("with the clock set back before the role's anchor, serves a credential from then, never one from the future", () => {
+    const now = ANCHOR - 10 * HOUR
+    const served = credentialsAt(series, now)
+    assert.isBelow(served.index, 0)
+    assert.isAtMost(served.lastUpdatedMs, now)
+    assert.isAbove(served.expirationMs, now)
+    assert.notStrictEqual(served.accessKeyId, credentialsAt(series, ANCHOR).accessKeyId)
+    assert.isTrue(isCredentialValid(served.accessKeyId, series, now))
+    // From the anchor on, the series starts at index 0 again.
+    assert.strictEqual(credentialsAt(series, ANCHOR).index, 0)
+    assert.deepStrictEqual(
+      validCredentialsAt(series, ANCHOR).map((c) => c.index),
+      [0]
+    )
+  })
 })

@@ -436,3 +436,33 @@ describe("TokenCodec base64url", () => {
     assert.strictEqual(encodeBase64Url(bytes).length, Math.ceil((bytes.length * 4) / 3))
   })
 })
+
+describe("a token is valid only inside its life on the virtual clock (issuedAt <= now < expiresAt)", () => {
+  const tagOf = (signer: TokenSigner, token: string, now: number) => {
+    const result = signer.verifyUnsafe(token, ecsId, now)
+    return Result.isSuccess(result) ? "ok" : failureOf(result)._tag
+  }
+
+  it("refuses a token issued after now as not yet valid, before it is ever verified and once it is cached", () => {
+    const hour = 3_600_000
+    const signer = new TokenSigner()
+    const future = signer.issueUnsafe(ecsId, 21_600, hour).token
+    // Never verified (not cached): the clock is an hour before its issue time.
+    assert.strictEqual(tagOf(signer, future, 0), "TokenNotYetValid")
+    const refusal = failureOf(signer.verifyUnsafe(future, ecsId, hour - 1))
+    assert.deepInclude(refusal, { _tag: "TokenNotYetValid", issuedAt: hour, now: hour - 1 })
+    assert.strictEqual(tagOf(signer, future, hour), "ok")
+    // Cached now: the clock set back refuses it again, and forward once more accepts it (it stays cached).
+    assert.strictEqual(signer.cacheSize(), 1)
+    assert.strictEqual(tagOf(signer, future, hour - 1), "TokenNotYetValid")
+    assert.strictEqual(signer.cacheSize(), 1)
+    assert.strictEqual(tagOf(signer, future, hour + 1), "ok")
+  })
+
+  it("a tampered token from the future is refused for its MAC, not told apart by its time", () => {
+    const signer = new TokenSigner()
+    const future = signer.issueUnsafe(ecsId, 600, 3_600_000).token
+    const tampered = flipAt(future, future.length - 2)
+    assert.strictEqual(tagOf(signer, tampered, 0), "TokenBadMac")
+  })
+})

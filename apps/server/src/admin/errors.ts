@@ -47,6 +47,7 @@ const core: Described<ServerError> = {
   TokenMalformed: (e) => ["InvalidToken.Malformed", `The token is malformed: ${e.reason}.`],
   TokenBadMac: () => ["InvalidToken.Signature", "The token signature does not match."],
   TokenExpired: () => ["InvalidToken.Expired", "The token has expired."],
+  TokenNotYetValid: () => ["InvalidToken.NotYetValid", "The token was issued later than the current virtual time."],
   TokenForeignInstance: (e) => ["InvalidToken.ForeignInstance", `The token was issued to ${e.tokenInstanceId}.`],
   TokenRequired: (e) => ["Forbidden.TokenRequired", `The instance ${e.instanceId} requires a token.`],
   EndpointDisabled: (e) => ["Forbidden.EndpointDisabled", `The metadata endpoint of ${e.instanceId} is disabled.`],

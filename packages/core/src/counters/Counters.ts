@@ -9,6 +9,7 @@ export const tokenRefusalReasons = [
   "malformed",
   "bad-mac",
   "expired",
+  "not-yet-valid",
   "foreign-instance",
   "forwarded",
   "invalid-ttl"
@@ -72,6 +73,7 @@ export const refusalEvent: { readonly [K in AccessError["_tag"]]: CounterEvent }
   TokenMalformed: CounterEvents.tokenRefused.malformed,
   TokenBadMac: CounterEvents.tokenRefused["bad-mac"],
   TokenExpired: CounterEvents.tokenRefused.expired,
+  TokenNotYetValid: CounterEvents.tokenRefused["not-yet-valid"],
   TokenForeignInstance: CounterEvents.tokenRefused["foreign-instance"],
   TokenRequired: CounterEvents.normalRejected,
   EndpointDisabled: CounterEvents.endpointDisabled,

@@ -36,9 +36,12 @@ const encoder = new TextEncoder()
 /** V − O in ms; at least one second so a misconfigured overlap ≥ validity cannot stall the series. */
 const stepMs = (role: RoleState): number => Math.max(1, role.validitySeconds - role.overlapSeconds) * 1000
 
-/** The index served at `now`: the newest credential whose LastUpdated ≤ now (the first one before the anchor). */
+/**
+ * The index served at `now`: the newest credential whose LastUpdated ≤ now. Before the anchor (the virtual clock set
+ * back past it) the index is negative: the series runs backwards too, so a served credential is never from the future.
+ */
 export const credentialIndexAt = (role: RoleState, now: number): number =>
-  Math.max(0, Math.floor((now - role.anchorMs) / stepMs(role)))
+  Math.floor((now - role.anchorMs) / stepMs(role))
 
 const lastUpdatedOf = (role: RoleState, index: number): number => role.anchorMs + index * stepMs(role)
 
@@ -90,11 +93,12 @@ const securityToken = (block: Block): string => {
 export const credentialsAt = (series: CredentialSeries, now: number): RamCredential =>
   credentialAt(series, credentialIndexAt(series.role, now))
 
-/** Credentials of one series handed out no later than `until`, valid at `now`, newest first. */
-const validInSeries = (series: CredentialSeries, now: number, until: number): Array<RamCredential> => {
+/** Credentials of one series handed out no later than `until` (and from index `first` on), valid at `now`, newest first. */
+const validInSeries = (series: CredentialSeries, now: number, until: number, first: number): Array<RamCredential> => {
   const valid: Array<RamCredential> = []
   const { role } = series
-  for (let index = credentialIndexAt(role, Math.min(now, until)); index >= 0; index--) {
+  // Ends at the first expired credential: at most validity / step + 1 steps.
+  for (let index = credentialIndexAt(role, Math.min(now, until)); index >= first; index--) {
     const lastUpdatedMs = lastUpdatedOf(role, index)
     if (lastUpdatedMs + role.validitySeconds * 1000 <= now) break
     if (lastUpdatedMs <= now && lastUpdatedMs <= until) valid.push(credentialAt(series, index))
@@ -107,12 +111,15 @@ const validInSeries = (series: CredentialSeries, now: number, until: number): Ar
  * a forced rotation also the earlier series' keys until they expire, as STS keys do.
  */
 export const validCredentialsAt = (series: CredentialSeries, now: number): ReadonlyArray<RamCredential> => [
-  ...validInSeries(series, now, Number.POSITIVE_INFINITY),
+  // The series runs backwards only while the clock is before its anchor; from the anchor on it starts at index 0.
+  ...validInSeries(series, now, Number.POSITIVE_INFINITY, now < series.role.anchorMs ? Number.NEGATIVE_INFINITY : 0),
   ...series.role.retired.flatMap((r) =>
     validInSeries(
       { ...series, role: { ...series.role, generation: r.generation, anchorMs: r.anchorMs, retired: [] } },
       now,
-      r.endedMs
+      r.endedMs,
+      // A retired series was served from its anchor to its end only.
+      0
     )
   )
 ]

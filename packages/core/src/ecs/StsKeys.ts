@@ -41,7 +41,7 @@ const seriesOf = (state: InstanceState, secret: Uint8Array): ReadonlyArray<Crede
 
 const handedOutBefore = (series: CredentialSeries, accessKeyId: string, now: number, lookBack: number) => {
   const newest = credentialIndexAt(series.role, now)
-  for (let index = newest; index >= 0 && index > newest - lookBack; index--) {
+  for (let index = newest; index > newest - lookBack; index--) {
     const credential = credentialAt(series, index)
     if (credential.accessKeyId === accessKeyId) return credential
   }

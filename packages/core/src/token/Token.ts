@@ -3,7 +3,14 @@
 import { hmac } from "@noble/hashes/hmac.js"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { Clock, Context, Effect, Layer, Result } from "effect"
-import { TokenBadMac, type TokenError, TokenExpired, TokenForeignInstance, TokenMalformed } from "../Errors.ts"
+import {
+  TokenBadMac,
+  type TokenError,
+  TokenExpired,
+  TokenForeignInstance,
+  TokenMalformed,
+  TokenNotYetValid
+} from "../Errors.ts"
 import { VerifiedTokenCache } from "./TokenCache.ts"
 import {
   encodeBase64Url,
@@ -112,7 +119,10 @@ export class TokenSigner {
     if (key instanceof TokenMalformed || key instanceof TokenBadMac) return this.forget(slot, key)
     const expiresAt = this.cache.expiresAtAt(slot)
     if (now >= expiresAt) return this.forget(slot, new TokenExpired({ expiresAt, now }))
-    const verified = { instanceId: this.cache.instanceIdAt(slot), issuedAt: this.cache.issuedAtAt(slot), expiresAt }
+    const issuedAt = this.cache.issuedAtAt(slot)
+    // Kept in the cache: it turns valid once the clock reaches its issue time again.
+    if (now < issuedAt) return Result.fail(new TokenNotYetValid({ issuedAt, now }))
+    const verified = { instanceId: this.cache.instanceIdAt(slot), issuedAt, expiresAt }
     return bound(verified, callerInstanceId) ? Result.succeed(verified) : foreign(verified, callerInstanceId)
   }
 
@@ -166,6 +176,7 @@ export class TokenSigner {
     if (key instanceof TokenMalformed || key instanceof TokenBadMac) return Result.fail(key)
     if (!this.macMatches(key, parsed)) return Result.fail(new TokenBadMac())
     if (now >= parsed.expiresAt) return Result.fail(new TokenExpired({ expiresAt: parsed.expiresAt, now }))
+    if (now < parsed.issuedAt) return Result.fail(new TokenNotYetValid({ issuedAt: parsed.issuedAt, now }))
     const verified: VerifiedToken = {
       instanceId: tokenInstanceId(parsed),
       issuedAt: parsed.issuedAt,
