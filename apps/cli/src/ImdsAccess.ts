@@ -52,7 +52,7 @@ export const describeImdsError = (endpoint: string, error: ImdsError | InvalidOp
         ExitCode.runtime,
         `cannot reach the metadata service at ${endpoint} (${error.cause.replace(/^fetch failed \((.+)\)$/, "$1")}): ` +
           "start one with 'aliyun-imds serve', " +
-          "or point --endpoint (or ALIBABA_CLOUD_IMDS_ENDPOINT) at a running one"
+          "or point --endpoint (or ALIBABA_CLOUD_IMDS_ENDPOINT, or serve's ALIYUN_IMDS_PORT) at a running one"
       )
     case "Timeout":
       return fail(

@@ -49,6 +49,28 @@ describe("get and token", () => {
     assert.strictEqual(r.stdout, server().defaultInstanceId)
   })
 
+  it("finds an emulator moved with serve's port variables; the endpoint variables and flags still win", async () => {
+    const port = new URL(server().dataUrl).port
+    const adminPort = new URL(server().adminUrl).port
+    const moved = { ALIYUN_IMDS_PORT: port, ALIYUN_IMDS_ADMIN_PORT: adminPort }
+    const r = await runCli(["get", "meta-data/instance-id"], moved)
+    assert.strictEqual(r.stdout, server().defaultInstanceId, r.stderr)
+    const options = await runCli(["options", "get", "--json"], moved)
+    assert.strictEqual(options.code, 0, options.stderr)
+    const help = await runCli(["get", "--help"], moved)
+    assert.include(help.stdout, `now: http://127.0.0.1:${port} from ALIYUN_IMDS_PORT`)
+    const closed = `http://127.0.0.1:${await closedPort()}`
+    for (const override of [{ ALIBABA_CLOUD_IMDS_ENDPOINT: closed }, {}]) {
+      const args = "ALIBABA_CLOUD_IMDS_ENDPOINT" in override ? [] : ["--endpoint", closed]
+      const refused = await runCli(["get", "meta-data/instance-id", ...args], { ...moved, ...override })
+      assert.strictEqual(refused.code, 1)
+      assert.include(refused.stderr, `cannot reach the metadata service at ${closed}`)
+    }
+    const bad = await runCli(["get", "meta-data/instance-id"], { ALIYUN_IMDS_PORT: "eighty" })
+    assert.strictEqual(bad.code, 2)
+    assert.include(bad.stderr, "ALIYUN_IMDS_PORT")
+  })
+
   it("a missing item exits 4 with one line", async () => {
     const r = await runCli(["get", "meta-data/no-such-item", ...at(server()).endpoint])
     assert.strictEqual(r.code, 4)

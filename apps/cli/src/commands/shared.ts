@@ -13,6 +13,46 @@ export type { AdminApi }
 export const defaultEndpoint = "http://127.0.0.1:8100"
 export const defaultAdmin = "http://127.0.0.1:8101"
 
+/**
+ * Where a client command looks when no flag says: its own variable (a URL), else the port variable `serve` listens
+ * on (ALIYUN_IMDS_PORT…), on 127.0.0.1, else the default. So an emulator moved with either variable is found.
+ */
+export interface EndpointSource {
+  readonly urlVariable: string
+  readonly portVariable: string
+  readonly fallback: string
+}
+
+export const metadataSource: EndpointSource = {
+  urlVariable: "ALIBABA_CLOUD_IMDS_ENDPOINT",
+  portVariable: "ALIYUN_IMDS_PORT",
+  fallback: defaultEndpoint
+}
+export const adminSource: EndpointSource = {
+  urlVariable: "ALIYUN_IMDS_ADMIN_URL",
+  portVariable: "ALIYUN_IMDS_ADMIN_PORT",
+  fallback: defaultAdmin
+}
+
+/** The variables of `source` as one Config: the URL variable, else http://127.0.0.1:<port variable>. */
+const endpointConfig = (source: EndpointSource) =>
+  Config.String(source.urlVariable).pipe(
+    Config.orElse(() => Config.Port(source.portVariable).pipe(Config.map((port: number) => `http://127.0.0.1:${port}`)))
+  )
+
+/** What the environment resolves to now, for --help: the variable it came from, or the default. */
+export const resolvedEndpoint = (source: EndpointSource, env: NodeJS.ProcessEnv = process.env): string => {
+  const url = env[source.urlVariable]
+  if (url !== undefined && url !== "") return `${url} from ${source.urlVariable}`
+  const port = env[source.portVariable]
+  if (port !== undefined && /^\d+$/.test(port)) return `http://127.0.0.1:${port} from ${source.portVariable}`
+  return source.fallback
+}
+
+const endpointHelp = (what: string, source: EndpointSource) =>
+  `${what} (env ${source.urlVariable}, else http://127.0.0.1:$${source.portVariable} as serve uses it; ` +
+  `now: ${resolvedEndpoint(source)})`
+
 export const json = Flag.Boolean("json").pipe(
   Flag.withDescription("Print JSON instead of text (for scripts)"),
   Flag.withDefault(false)
@@ -20,8 +60,8 @@ export const json = Flag.Boolean("json").pipe(
 
 export const imdsFlags = {
   endpoint: Flag.String("endpoint").pipe(
-    Flag.withDescription(`Metadata service URL (env ALIBABA_CLOUD_IMDS_ENDPOINT, default ${defaultEndpoint})`),
-    Flag.withFallbackConfig(Config.String("ALIBABA_CLOUD_IMDS_ENDPOINT")),
+    Flag.withDescription(endpointHelp("Metadata service URL", metadataSource)),
+    Flag.withFallbackConfig(endpointConfig(metadataSource)),
     Flag.withDefault(defaultEndpoint)
   ),
   mode: Flag.Literals("mode", ["token", "normal", "auto"]).pipe(
@@ -41,8 +81,8 @@ export const imdsFlags = {
 
 export const adminFlags = {
   admin: Flag.String("admin").pipe(
-    Flag.withDescription(`Admin API URL or unix:SOCKET (env ALIYUN_IMDS_ADMIN_URL, default ${defaultAdmin})`),
-    Flag.withFallbackConfig(Config.String("ALIYUN_IMDS_ADMIN_URL")),
+    Flag.withDescription(endpointHelp("Admin API URL or unix:SOCKET", adminSource)),
+    Flag.withFallbackConfig(endpointConfig(adminSource)),
     Flag.withDefault(defaultAdmin)
   ),
   adminToken: Flag.String("admin-token").pipe(
@@ -102,7 +142,7 @@ export const describeAdminError = (error: AdminError): CliFailure => {
       return fail(
         ExitCode.runtime,
         `cannot reach the admin API at ${error.url} (${error.detail}): start the emulator with 'aliyun-imds serve', ` +
-          "or pass --admin URL (or set ALIYUN_IMDS_ADMIN_URL)"
+          "or pass --admin URL (or set ALIYUN_IMDS_ADMIN_URL, or serve's ALIYUN_IMDS_ADMIN_PORT)"
       )
     case "AdminInvalidResponse":
       return fail(ExitCode.runtime, `${error.url} did not answer like the aliyun-imds admin API: ${error.detail}`)
