@@ -12,7 +12,19 @@ export interface Logger {
   readonly log: (level: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) => void
 }
 
-export const makeLogger = (level: LogLevel, sink: (line: string) => void, now: () => number): Logger => {
+/** The virtual time is logged beside the wall time once they are this far apart (clock advanced, set or frozen). */
+export const virtualTimeShownFromMs = 1000
+
+/**
+ * `time` is always the machine's wall time, so the lines line up with every other log of the machine; when the
+ * virtual clock (`virtualNow`) is a second or more away from it, `virtualTime` says what the emulator's time is.
+ */
+export const makeLogger = (
+  level: LogLevel,
+  sink: (line: string) => void,
+  virtualNow: () => number,
+  wallNow: () => number = Date.now
+): Logger => {
   const threshold = rank[level]
   const enabled = (l: LogLevel) => rank[l] >= threshold
   return {
@@ -20,7 +32,14 @@ export const makeLogger = (level: LogLevel, sink: (line: string) => void, now: (
     enabled,
     log: (l, message, fields) => {
       if (!enabled(l)) return
-      sink(JSON.stringify({ time: new Date(now()).toISOString(), level: l, message, ...fields }))
+      const wall = wallNow()
+      const virtual = virtualNow()
+      const time = new Date(wall).toISOString()
+      const line =
+        Math.abs(virtual - wall) >= virtualTimeShownFromMs
+          ? { time, virtualTime: new Date(virtual).toISOString(), level: l, message, ...fields }
+          : { time, level: l, message, ...fields }
+      sink(JSON.stringify(line))
     }
   }
 }
