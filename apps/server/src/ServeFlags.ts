@@ -1,5 +1,6 @@
 // The flags of a serving process, declared once as data: the server's own entry (main.ts) and the CLI's `serve`
 // both derive their parsers, help and checks from this table, so a flag is added or documented in one place.
+import { tokenGetPolicies } from "@aliyun-imds/core"
 import { HttpEndpoint, HttpTokens } from "@aliyun-imds/core/enumerations"
 import { attributePolicies, type ServerOptions } from "./ServerOptions.ts"
 
@@ -127,6 +128,14 @@ export const serveFlags = {
     description:
       "Journal the calling process (pid, executable, command line; Linux) of all requests, of normal-mode " +
       "(token-less) ones only, or of none (default normal)"
+  },
+  tokenGet: {
+    flag: "token-get",
+    kind: "choice",
+    values: tokenGetPolicies,
+    description:
+      "GET on /latest/api/token: 405 refuses it (default), issue answers it as a PUT (for @alicloud/credentials " +
+      "2.3.1-era clients); a fleet file's wire.tokenGet wins"
   }
 } as const satisfies Record<Key | "httpTokens" | "httpEndpoint" | "attribute", ServeFlag> &
   Partial<Record<keyof ServerOptions, ServeFlag>>

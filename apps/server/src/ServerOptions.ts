@@ -53,6 +53,8 @@ export interface ServerOptions {
   readonly seed?: string
   /** Metadata options for instances the file does not set. */
   readonly httpTokens?: "optional" | "required"
+  /** GET on the token path for fleets whose `wire.tokenGet` is unset: "405" (default) or "issue" (as a PUT). */
+  readonly tokenGet?: "405" | "issue"
   readonly httpEndpoint?: "enabled" | "disabled"
   /** Persisted identity signing material; generated when absent. */
   readonly identity?: IdentityPem

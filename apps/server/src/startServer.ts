@@ -98,7 +98,8 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     behaviour,
     log,
     holds,
-    ...(options.attribute === undefined ? {} : { attribute: options.attribute })
+    ...(options.attribute === undefined ? {} : { attribute: options.attribute }),
+    ...(options.tokenGet === undefined ? {} : { tokenGet: options.tokenGet })
   })
   let dataUrl = ""
   let ecsUrl: string | null = null

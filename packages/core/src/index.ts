@@ -16,7 +16,9 @@ export {
   InvalidThrottleRule,
   type TakeResult,
   Throttle,
-  type ThrottleRule
+  type ThrottleRule,
+  type TokenGetPolicy,
+  tokenGetPolicies
 } from "./access/index.ts"
 export { type ClockSettings, type ClockState, utcSeconds, VirtualClock } from "./clock/index.ts"
 export {

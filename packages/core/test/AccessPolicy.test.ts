@@ -82,6 +82,39 @@ const rows: ReadonlyArray<readonly [string, AccessRequest, AccessSubject, Expect
     }
   ],
   [
+    'tokenGet "405" is the default: GET on the token route is refused the same way',
+    { ...put, method: "GET", tokenGet: "405" },
+    required,
+    { error: "MethodNotAllowed", data: { method: "GET", allow: ["PUT"] } }
+  ],
+  [
+    'tokenGet "issue": a GET with a valid TTL issues a token',
+    { ...put, method: "GET", tokenGet: "issue" },
+    required,
+    {
+      _tag: "IssueToken",
+      ttlSeconds: 21_600
+    }
+  ],
+  [
+    'tokenGet "issue": a proxied GET is refused as a proxied PUT is',
+    { ...put, method: "GET", tokenGet: "issue", forwardedFor: "10.0.0.1" },
+    optional,
+    { error: "ForwardedTokenRequest" }
+  ],
+  [
+    'tokenGet "issue": a GET without a TTL is a bad TTL',
+    { ...put, method: "GET", tokenGet: "issue", ttlHeader: null },
+    optional,
+    { error: "InvalidTtl" }
+  ],
+  [
+    'tokenGet "issue": other methods are refused naming PUT and GET',
+    { ...put, method: "DELETE", tokenGet: "issue" },
+    optional,
+    { error: "MethodNotAllowed", data: { method: "DELETE", allow: ["PUT", "GET"] } }
+  ],
+  [
     "a proxied GET on the token route reports the method first",
     { ...put, method: "GET", forwardedFor: "x" },
     optional,

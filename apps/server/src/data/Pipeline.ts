@@ -13,7 +13,8 @@ import {
   type JournalMode,
   type ProcessMiss,
   refusalEvent,
-  resolve
+  resolve,
+  type TokenGetPolicy
 } from "@aliyun-imds/core"
 import { Effect } from "effect"
 import { errorStatus } from "../ErrorStatus.ts"
@@ -32,6 +33,8 @@ export interface PipelineDeps {
   readonly holds: Holds
   /** Whose calling process to journal; default `normal`. */
   readonly attribute?: AttributePolicy
+  /** GET on the token path when the fleet's wire block does not say. */
+  readonly tokenGet?: TokenGetPolicy
 }
 
 /** What the journal needs of any request, bound to an instance or not. */
@@ -62,6 +65,7 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
   const { fleet, clock, tokens, counters, journal, throttle, faults, identity } = deps.services
   const debug = log.enabled("debug")
   const attribute = deps.attribute ?? "normal"
+  const tokenGet = deps.tokenGet ?? "405"
 
   /** Journals and counts a finished request with its calling process, once known, or the reason it has none. */
   const done = (
@@ -201,7 +205,8 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
       // Only the token route reads these two, so a read skips their lookups.
       ttlHeader: isToken ? request.header("x-aliyun-ecs-metadata-token-ttl-seconds") : null,
       tokenHeader: call.token,
-      forwardedFor: isToken ? request.header("x-forwarded-for") : null
+      forwardedFor: isToken ? request.header("x-forwarded-for") : null,
+      tokenGet: isToken ? (fleet.wireUnsafe().tokenGet ?? tokenGet) : tokenGet
     }
     const decision = decideUnsafe(access, state.instance, tokens.signer, now)
     if (decision._tag === "Failure") {

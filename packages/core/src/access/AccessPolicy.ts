@@ -22,7 +22,15 @@ export interface AccessRequest {
   readonly tokenHeader: string | null
   /** `X-Forwarded-For` */
   readonly forwardedFor: string | null
+  /**
+   * What a GET on the token path does (spec §17: unknown, 405 suggested): "405" (the default) refuses it; "issue"
+   * issues a token exactly as a PUT would — for clients of the `@alicloud/credentials` 2.3.1 era, which ask with GET.
+   */
+  readonly tokenGet?: TokenGetPolicy
 }
+
+export const tokenGetPolicies = ["405", "issue"] as const
+export type TokenGetPolicy = (typeof tokenGetPolicies)[number]
 
 export type Decision =
   | { readonly _tag: "IssueToken"; readonly ttlSeconds: number }
@@ -33,6 +41,7 @@ export type Decision =
 export type AccessSubject = Pick<Instance, "instanceId" | "metadataOptions">
 
 const tokenMethods: ReadonlyArray<string> = ["PUT"]
+const tokenMethodsWithGet: ReadonlyArray<string> = ["PUT", "GET"]
 const readMethods: ReadonlyArray<string> = ["GET", "HEAD"]
 const readNormal: Result.Result<Decision, AccessError> = Result.succeed({ _tag: "Read", mode: "normal" })
 
@@ -44,10 +53,12 @@ const precheck = (request: AccessRequest, subject: AccessSubject): Result.Result
   return request.route === "token" ? tokenRoute(request) : metadataRoute(request, subject)
 }
 
-/** The PUT is open in both HttpTokens modes; a proxied PUT is refused before its TTL is even read. */
+/** The PUT is open in both HttpTokens modes; a proxied PUT is refused before its TTL is even read. A GET, when
+ * `tokenGet` is "issue", follows exactly the same rules. */
 const tokenRoute = (request: AccessRequest): Result.Result<Decision, AccessError> => {
-  if (request.method !== "PUT") {
-    return Result.fail(new MethodNotAllowed({ method: request.method, allow: tokenMethods }))
+  const allow = request.tokenGet === "issue" ? tokenMethodsWithGet : tokenMethods
+  if (!allow.includes(request.method)) {
+    return Result.fail(new MethodNotAllowed({ method: request.method, allow }))
   }
   if (request.forwardedFor !== null) {
     return Result.fail(new ForwardedTokenRequest({ forwardedFor: request.forwardedFor }))

@@ -93,7 +93,8 @@ const wireOf = (wire: FleetFile["wire"]): WireOptions => ({
   emptySystemEvents:
     wire?.emptySystemEvents === undefined || String(wire.emptySystemEvents) === "404"
       ? { _tag: "NotFound" }
-      : { _tag: "Body", body: String(wire.emptySystemEvents) }
+      : { _tag: "Body", body: String(wire.emptySystemEvents) },
+  ...(wire?.tokenGet === undefined ? {} : { tokenGet: wire.tokenGet })
 })
 
 const instancePath = (index: number) => `instances[${index}]`

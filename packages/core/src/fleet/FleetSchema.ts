@@ -155,6 +155,13 @@ export const WireInput = Schema.Struct({
     Schema.Union([Schema.Literal(404), Schema.String]).annotate({
       description: '404 (or "404") for Not Found, or the literal body to serve (e.g. "None").'
     })
+  ),
+  tokenGet: opt(
+    Schema.Union([Schema.Literal("405"), Schema.Literal("issue")]).annotate({
+      description:
+        'GET on /latest/api/token: "405" refuses it (the default), "issue" issues a token as PUT does (clients of ' +
+        "the @alicloud/credentials 2.3.1 era ask with GET). Unset: the server's --token-get."
+    })
   )
 })
 

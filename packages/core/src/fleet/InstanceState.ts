@@ -51,6 +51,8 @@ export interface WireOptions {
   readonly metaDataAll: boolean
   /** Body of `maintenance/active-system-events` when nothing is active: 404, or a literal such as `None`. */
   readonly emptySystemEvents: { readonly _tag: "NotFound" } | { readonly _tag: "Body"; readonly body: string }
+  /** What a GET on the token path does, when the file says ("405" or "issue"); else the server's setting. */
+  readonly tokenGet?: "405" | "issue"
 }
 
 export const defaultWireOptions: WireOptions = {
