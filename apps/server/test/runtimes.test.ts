@@ -332,4 +332,4 @@ it("holds a black-holed request for the configured time on both runtimes, then d
   } finally {
     await Promise.all(servers.map((server) => server.stop()))
   }
-}, 40_000)
+}, 90_000)

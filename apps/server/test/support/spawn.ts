@@ -53,7 +53,7 @@ export interface SpawnedServer {
 
 const banner = /aliyun-imds \((\w+)\) serving instance (\S+)\n\s+metadata: (\S+)\n\s+admin:\s+(\S+)\n/
 
-export const spawnServer = (runtime: RuntimeName, launch: Launch, startTimeoutMs = 15_000): Promise<SpawnedServer> => {
+export const spawnServer = (runtime: RuntimeName, launch: Launch, startTimeoutMs = 45_000): Promise<SpawnedServer> => {
   const env = { ...process.env }
   // The test runner's loader hooks must not leak into the server under test.
   delete env.NODE_OPTIONS
