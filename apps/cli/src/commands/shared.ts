@@ -2,7 +2,7 @@
 // --instance; everywhere: --json) and the helper that runs an admin operation with its errors put into one line.
 
 import type { AdminClient as AdminApi, AdminError } from "@aliyun-imds/client/admin"
-import { Config, Effect, Option } from "effect"
+import { Config, ConfigProvider, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { HttpClient } from "effect/http"
 import { type CliFailure, ExitCode, fail, usageError } from "../ExitCodes.ts"
@@ -34,20 +34,29 @@ export const adminSource: EndpointSource = {
   fallback: defaultAdmin
 }
 
-/** The variables of `source` as one Config: the URL variable, else http://127.0.0.1:<port variable>. */
-const endpointConfig = (source: EndpointSource) =>
+/** The variables of `source` as one Config: the URL variable, else http://127.0.0.1:<port variable>, with its origin. */
+const endpointFrom = (source: EndpointSource) =>
   Config.String(source.urlVariable).pipe(
-    Config.orElse(() => Config.Port(source.portVariable).pipe(Config.map((port: number) => `http://127.0.0.1:${port}`)))
+    Config.map((url) => ({ url, from: source.urlVariable })),
+    Config.orElse(() =>
+      Config.Port(source.portVariable).pipe(
+        Config.map((port: number) => ({ url: `http://127.0.0.1:${port}`, from: source.portVariable }))
+      )
+    )
   )
 
-/** What the environment resolves to now, for --help: the variable it came from, or the default. */
-export const resolvedEndpoint = (source: EndpointSource, env: NodeJS.ProcessEnv = process.env): string => {
-  const url = env[source.urlVariable]
-  if (url !== undefined && url !== "") return `${url} from ${source.urlVariable}`
-  const port = env[source.portVariable]
-  if (port !== undefined && /^\d+$/.test(port)) return `http://127.0.0.1:${port} from ${source.portVariable}`
-  return source.fallback
-}
+const endpointConfig = (source: EndpointSource) => endpointFrom(source).pipe(Config.map(({ url }) => url))
+
+/** What the environment resolves to now, for --help: the URL and the variable it came from, or the default. */
+export const resolvedEndpoint = (source: EndpointSource, env: NodeJS.ProcessEnv = process.env): string =>
+  Effect.runSync(
+    endpointFrom(source)
+      .parse(ConfigProvider.fromEnv({ env: env as Record<string, string> }))
+      .pipe(
+        Effect.map(({ url, from }) => `${url} from ${from}`),
+        Effect.orElseSucceed(() => source.fallback)
+      )
+  )
 
 const endpointHelp = (what: string, source: EndpointSource) =>
   `${what} (env ${source.urlVariable}, else http://127.0.0.1:$${source.portVariable} as serve uses it; ` +
