@@ -8,6 +8,7 @@ import { endianness, networkInterfaces } from "node:os"
 import { type CallerProcess, type IpAddress, type ProcessMiss, parseIp } from "@aliyun-imds/core"
 import type { Peer } from "../data/MetadataRequest.ts"
 import { addressHex, endKey, findTcpSocket, portHex, type TcpTable } from "./procNetTcp.ts"
+import { statFieldsAfterComm } from "./procStat.ts"
 
 export type Found = CallerProcess | ProcessMiss
 
@@ -54,8 +55,7 @@ export const cmdlineText = (raw: string): string => raw.replace(/\0+$/, "").repl
 
 /** The parent pid from `/proc/<pid>/stat` (`pid (comm) state ppid …`; comm may hold spaces and parentheses). */
 export const ppidFromStat = (stat: string): number | null => {
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-  const ppid = Number(fields[1])
+  const ppid = Number(statFieldsAfterComm(stat)[1])
   return Number.isInteger(ppid) && ppid >= 0 ? ppid : null
 }
 

@@ -8,6 +8,7 @@
 import { readFileSync, readlinkSync } from "node:fs"
 import { link, readFile, unlink, writeFile } from "node:fs/promises"
 import { hostname } from "node:os"
+import { statFieldsAfterComm } from "../platform/procStat.ts"
 
 export interface LockOwner {
   readonly pid: number
@@ -39,10 +40,9 @@ const held = new Set<string>()
 /** The start time of a process as /proc shows it, or null when there is no such process, it has exited, or no /proc. */
 const startOf = (pid: number): string | null => {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
-    const [state, ...rest] = fields.slice(fields.lastIndexOf(")") + 2).split(" ")
+    const fields = statFieldsAfterComm(readFileSync(`/proc/${pid}/stat`, "utf8"))
     // A zombie (exited, not yet reaped by its parent) holds nothing any more.
-    return state === "Z" || state === "X" ? null : (rest[18] ?? null)
+    return fields[0] === "Z" || fields[0] === "X" ? null : (fields[19] ?? null)
   } catch {
     return null
   }
