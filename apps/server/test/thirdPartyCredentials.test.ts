@@ -3,15 +3,12 @@
 import alicloud, { Config } from "@alicloud/credentials"
 import { demoRoleName } from "@aliyun-imds/core"
 import { afterAll, afterEach, assert, beforeAll, beforeEach, describe, it, vi } from "vitest"
+import { commonJsDefault } from "./support/commonJs.ts"
 import { type Emulator, sequenceOf } from "./support/emulator.ts"
 import { type Redirect, startRedirected, stopRedirected } from "./support/redirect.ts"
 import { startTap } from "./support/tap.ts"
 
-type CredentialClass = typeof alicloud.default
-// Node's ESM loader hands a CommonJS package's `module.exports` over as the default import, vitest's interop hands
-// over `exports.default`: accept both, so the package runs exactly as either loader presents it.
-const Credential: CredentialClass =
-  typeof alicloud === "function" ? (alicloud as unknown as CredentialClass) : alicloud.default
+const Credential = commonJsDefault<typeof alicloud.default>(alicloud)
 
 const tokenPut = "PUT /latest/api/token"
 const listGet = "GET /latest/meta-data/ram/security-credentials/"

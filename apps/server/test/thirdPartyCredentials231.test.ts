@@ -5,13 +5,11 @@
 import alicloud, { Config } from "@alicloud/credentials-2.3.1"
 import { defaultFleet, demoRoleName } from "@aliyun-imds/core"
 import { afterAll, afterEach, assert, beforeAll, describe, it } from "vitest"
+import { commonJsDefault } from "./support/commonJs.ts"
 import { type Emulator, sequenceOf, startEmulator } from "./support/emulator.ts"
 import { installRedirect, type Redirect } from "./support/redirect.ts"
 
-type CredentialClass = typeof alicloud.default
-// Node's loader hands over `module.exports`, vitest's interop `exports.default`: accept both.
-const Credential: CredentialClass =
-  typeof alicloud === "function" ? (alicloud as unknown as CredentialClass) : alicloud.default
+const Credential = commonJsDefault<typeof alicloud.default>(alicloud)
 
 const tokenGet = "GET /latest/api/token"
 const listGet = "GET /latest/meta-data/ram/security-credentials/"

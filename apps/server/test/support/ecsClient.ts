@@ -2,13 +2,13 @@
 // listener over plain http on loopback, and how a refused call reads (its ECS code and HTTP status).
 import * as Ecs from "@alicloud/ecs20140526"
 import * as OpenApi from "@alicloud/openapi-core"
+import { commonJsDefault } from "./commonJs.ts"
 
 export { Ecs }
 
 /** The SDK's client class: Node's and Vite's CommonJS interop differ in where they put `exports.default`. */
 type ClientClass = typeof import("@alicloud/ecs20140526").default
-const loaded = Ecs as unknown as { default: ClientClass | { default: ClientClass } }
-const Client: ClientClass = "default" in loaded.default ? loaded.default.default : loaded.default
+const Client = commonJsDefault<ClientClass>(Ecs.default)
 export type EcsClient = InstanceType<ClientClass>
 
 export interface Keys {
