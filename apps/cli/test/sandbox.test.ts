@@ -4,11 +4,11 @@
 // pass through, and after every test nothing of the sandbox is left: no process, no namespace, no socket.
 // Linux as root (CI); the normal-user case runs the sandbox as `nobody` in a user namespace.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { basename, join } from "node:path"
+import { basename, dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { afterEach, assert, beforeEach, describe, it, vi } from "vitest"
+import { afterAll, afterEach, assert, beforeAll, beforeEach, describe, it, vi } from "vitest"
 import { binPath, cleanEnv, cliDir, runCli } from "./support/cli.ts"
 
 const isRoot = process.platform === "linux" && process.getuid?.() === 0
@@ -327,8 +327,32 @@ describe.skipIf(!isRoot)("check: the CI gate, and audit of the processes inside"
   })
 })
 
+/**
+ * Lets every user pass through the directories above `path` that only their owner may enter (a checkout made with
+ * `mktemp -d` is 0700), so `nobody` can run the CLI from it; returns how to put each mode back.
+ */
+const openPathFor = (path: string): (() => void) => {
+  const changed: Array<readonly [string, number]> = []
+  for (let at = dirname(path); ; at = dirname(at)) {
+    const mode = statSync(at).mode & 0o7777
+    if ((mode & 0o001) === 0) {
+      chmodSync(at, mode | 0o001)
+      changed.push([at, mode])
+    }
+    if (dirname(at) === at) break
+  }
+  return () => {
+    for (const [at, mode] of changed) chmodSync(at, mode)
+  }
+}
+
 describe.skipIf(!isRoot)("sandbox as a normal user (a user + network namespace)", () => {
   const asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+  let restoreModes = () => {}
+  beforeAll(() => {
+    restoreModes = openPathFor(join(cliDir, "package.json"))
+  })
+  afterAll(() => restoreModes())
 
   it("runs curl at the real address and says which namespace it used", async () => {
     const run = sandbox(["--log-level", "info"], ["curl", "-s", `${imds}/latest/meta-data/instance-id`], asNobody)
