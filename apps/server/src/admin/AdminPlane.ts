@@ -20,6 +20,7 @@ import { journalHandlers } from "./routes/journal.ts"
 import { metadataHandlers } from "./routes/metadata.ts"
 import { metadataOptionsHandlers } from "./routes/metadataOptions.ts"
 import { roleHandlers } from "./routes/role.ts"
+import { seriesHandlers } from "./routes/series.ts"
 import { systemHandlers } from "./routes/system.ts"
 import { throttleHandlers } from "./routes/throttle.ts"
 import { tokenHandlers } from "./routes/tokens.ts"
@@ -40,13 +41,15 @@ export const adminHandlers = (deps: AdminDeps): AdminHandlers => ({
   ...auditHandlers(deps),
   ...tokenHandlers(deps),
   ...fleetHandlers(deps),
-  ...ecsApiHandlers(deps)
+  ...ecsApiHandlers(deps),
+  ...seriesHandlers(deps)
 })
 
 const toResponse = (reply: Reply, requestId: string): Response => {
   const headers = { "x-acs-request-id": requestId }
   if (reply._tag === "Raw") {
-    return new Response(reply.body as BodyInit, { headers: { ...headers, "content-type": reply.contentType } })
+    const live = reply.body instanceof ReadableStream ? { "cache-control": "no-store" } : {}
+    return new Response(reply.body as BodyInit, { headers: { ...headers, ...live, "content-type": reply.contentType } })
   }
   return Response.json({ RequestId: requestId, ...reply.data }, { status: reply.status, headers })
 }
