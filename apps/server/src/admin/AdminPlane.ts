@@ -6,6 +6,7 @@ import type { Context } from "hono"
 import { Hono } from "hono"
 import type { AdminDeps } from "./AdminDeps.ts"
 import { adminAuth } from "./auth.ts"
+import { serveConsole } from "./ConsolePages.ts"
 import { failureOf, failureResponse, internalError, methodNotAllowed, newRequestId, routeNotFound } from "./errors.ts"
 import { type AdminHandlers, type AdminRoute, adminRoutes, type Reply } from "./Handlers.ts"
 import { auditHandlers } from "./routes/audit.ts"
@@ -87,6 +88,7 @@ export const makeAdminApp = (deps: AdminDeps): Hono => {
     }
 
   const app = new Hono()
+  serveConsole(app, deps.consoleFiles ?? null)
   const open = new Set(routes.filter((r) => r.op.auth === false).map((r) => honoPath(r.op.path)))
   app.use("*", adminAuth(deps.token, open))
   const methodsByPath = new Map<string, Array<string>>()
