@@ -45,10 +45,14 @@ export const newPage = async (browser: Browser, theme: "light" | "dark" = "light
   return context.newPage()
 }
 
+/**
+ * Saves a screenshot as a test artefact; `docs` ones also replace the README's pictures when run with
+ * `CONSOLE_DOCS_SCREENSHOTS=1` (so an ordinary test run leaves the committed files alone).
+ */
 export const shoot = async (page: Page, name: string, docs = false) => {
   mkdirSync(artefactDir, { recursive: true })
   await page.screenshot({ path: `${artefactDir}${name}.png` })
-  if (docs) {
+  if (docs && process.env.CONSOLE_DOCS_SCREENSHOTS === "1") {
     mkdirSync(docsImgDir, { recursive: true })
     await page.screenshot({ path: `${docsImgDir}${name}.png` })
   }
