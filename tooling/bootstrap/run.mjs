@@ -103,6 +103,15 @@ const env = toolEnv()
 installWorkspace(env)
 const args = rest[0] === "--" ? rest.slice(1) : rest
 const extra = args
+// `npm start` serves the web console: build it first (turbo replays it from its cache when nothing changed).
+if (task === "start" && existsSync(join(root, "apps/console/package.json"))) {
+  const built = run(
+    join(binDir, "pnpm"),
+    ["turbo", "run", "build", "--filter=@aliyun-imds/console", "--output-logs=errors-only"],
+    env
+  )
+  if (built !== 0) fail("building the web console failed; see the output above")
+}
 const status = run(join(binDir, "pnpm"), [...base, ...extra], env)
 // The test run's slow lane once the rest is green: mutation testing of the access rules (incremental against the
 // committed results, so an unchanged tree re-tests almost nothing), the long crash-and-restart loop of --state

@@ -40,6 +40,8 @@ export interface ServerOptions {
    * guard it, so no token is required). A socket file left by a dead process is replaced; a live one is refused. */
   readonly adminSocket?: string
   readonly adminToken?: string
+  /** The web console's built files (a folder with index.html); default the package's own, or none (a notice page). */
+  readonly consoleDir?: string
   /** ECS API listener address; default 127.0.0.1. */
   readonly ecsHost?: string
   /** ECS API listener port; 0 picks a free port (the default). */

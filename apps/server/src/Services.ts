@@ -10,6 +10,7 @@ import {
   Identity,
   type IdentityPem,
   Journal,
+  Series,
   Throttle,
   Tokens,
   VirtualClock
@@ -27,6 +28,7 @@ export interface CoreServices {
   readonly faults: Faults["Service"]
   readonly ecsResources: EcsResources["Service"]
   readonly ecsCalls: EcsCalls["Service"]
+  readonly series: Series["Service"]
 }
 
 export type ServiceId =
@@ -40,6 +42,7 @@ export type ServiceId =
   | Faults
   | EcsResources
   | EcsCalls
+  | Series
 
 export type Runtime = ManagedRuntime.ManagedRuntime<ServiceId, unknown>
 
@@ -57,7 +60,7 @@ export const coreLayer = (options: CoreLayerOptions) => {
     FleetStore.layer(options.fleet),
     Tokens.layer,
     identity,
-    Counters.layer,
+    Series.layerWithCounters,
     journal,
     Throttle.layer,
     Faults.layer,
@@ -81,7 +84,8 @@ export const buildServices = async (
       throttle: Throttle,
       faults: Faults,
       ecsResources: EcsResources,
-      ecsCalls: EcsCalls
+      ecsCalls: EcsCalls,
+      series: Series
     })
   )
   return { runtime, services }

@@ -9,6 +9,7 @@ import { makeEcsHandler } from "./ecs/EcsApp.ts"
 import { fleetSource } from "./FleetSource.ts"
 import { readIdentityFile, writeIdentityFile } from "./IdentityFile.ts"
 import { makeLogger } from "./Log.ts"
+import { readConsoleFiles } from "./platform/consoleFiles.ts"
 import { bunListeners, isBun } from "./platform/listenBun.ts"
 import { nodeListeners } from "./platform/listenNode.ts"
 import { isLoopback } from "./platform/loopback.ts"
@@ -112,7 +113,8 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     token,
     platformName: listeners.name,
     dataUrl: () => dataUrl,
-    ecsUrl: () => ecsUrl
+    ecsUrl: () => ecsUrl,
+    consoleFiles: await readConsoleFiles(options.consoleDir)
   })
   const dataListener = await listeners.data(pipeline, host, options.port ?? 0).catch(async (e: Error) => {
     await state?.close()

@@ -12,6 +12,7 @@ import { metadataOperations } from "./operations/Metadata.ts"
 import { metadataOptionsOperations } from "./operations/MetadataOptions.ts"
 import { observabilityOperations } from "./operations/Observability.ts"
 import { roleOperations } from "./operations/Role.ts"
+import { seriesOperations } from "./operations/Series.ts"
 import { systemOperations } from "./operations/System.ts"
 import { throttleOperations } from "./operations/Throttle.ts"
 import { tokenOperations } from "./operations/Tokens.ts"
@@ -30,7 +31,8 @@ export const AdminContract = {
   ...auditOperations,
   ...tokenOperations,
   ...fleetOperations,
-  ...ecsApiOperations
+  ...ecsApiOperations,
+  ...seriesOperations
 }
 
 export type AdminContract = typeof AdminContract

@@ -105,4 +105,4 @@ export interface HandlerRequest<O extends Operation> {
 export type HandlerResult<O extends Operation> =
   O["success"] extends JsonSuccess<infer S>
     ? S["Type"]
-    : { readonly body: string | Uint8Array; readonly contentType: string }
+    : { readonly body: string | Uint8Array | ReadableStream<Uint8Array>; readonly contentType: string }

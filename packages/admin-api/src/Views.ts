@@ -54,6 +54,8 @@ export const InstanceSummary = Schema.Struct({
   regionId: Schema.String,
   zoneId: Schema.String,
   hostname: Schema.String,
+  instanceName: Schema.String,
+  instanceType: Schema.String,
   metadataOptions: MetadataOptionsView,
   role: Schema.NullOr(Schema.String),
   spotTerminationTime: Schema.NullOr(Schema.String),

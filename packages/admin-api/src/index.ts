@@ -72,6 +72,13 @@ export {
   ProcessMiss
 } from "./operations/Observability.ts"
 export { AttachRoleRequest, RoleCredentials, RoleStatus, RoleWithCredential } from "./operations/Role.ts"
+export {
+  SeriesJournalEvent,
+  SeriesQueryParams,
+  SeriesStreamParams,
+  SeriesView,
+  SeriesWindowParam
+} from "./operations/Series.ts"
 export { Health, Info, prometheusContentType } from "./operations/System.ts"
 export { ClearThrottleQuery, SetThrottleRequest, ThrottleRules, ThrottleRuleView } from "./operations/Throttle.ts"
 export { Done } from "./operations/Tokens.ts"

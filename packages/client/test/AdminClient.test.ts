@@ -74,6 +74,8 @@ const steps: ReadonlyArray<Step> = [
   step("DescribeAudit", () => ({ query: { since: "1h", refused: "true" as const } })),
   step("DescribeJournal", () => ({ query: { mode: "normal" as const, limit: "5" } })),
   step("ClearJournal", none),
+  step("DescribeSeries", () => ({ query: { instance: "default", window: "6h" as const, step: "30m" } })),
+  step("StreamSeries", () => ({ query: { events: "1", journal: "true" as const } })),
   step("DescribeEcsApi", none),
   step("DescribeEcsApiCalls", () => ({ query: { limit: "5" } })),
   step("RevokeTokens", none),

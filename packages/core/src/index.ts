@@ -215,6 +215,16 @@ export {
   versions
 } from "./metadata/index.ts"
 export {
+  Series,
+  type SeriesMetric,
+  type SeriesPoints,
+  type SeriesQuery,
+  type SeriesWindow,
+  seriesMetrics,
+  seriesWindows,
+  stepProblem
+} from "./series/index.ts"
+export {
   captureState,
   type DurableServices,
   type DurableStateApi,

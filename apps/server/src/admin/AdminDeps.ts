@@ -5,6 +5,7 @@ import type { Effect } from "effect"
 import type { FleetSource } from "../FleetSource.ts"
 import type { Logger } from "../Log.ts"
 import type { CoreServices, Runtime } from "../Services.ts"
+import type { ConsoleFiles } from "./ConsolePages.ts"
 
 export interface AdminDeps {
   readonly runtime: Runtime
@@ -20,4 +21,6 @@ export interface AdminDeps {
   readonly dataUrl: () => string
   /** The ECS API listener's URL, null while it is not listening (or off). */
   readonly ecsUrl: () => string | null
+  /** The web console's files, served at `/`; absent or null: a page says how to build them. */
+  readonly consoleFiles?: ConsoleFiles | null
 }

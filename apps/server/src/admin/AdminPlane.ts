@@ -6,6 +6,7 @@ import type { Context } from "hono"
 import { Hono } from "hono"
 import type { AdminDeps } from "./AdminDeps.ts"
 import { adminAuth } from "./auth.ts"
+import { serveConsole } from "./ConsolePages.ts"
 import { failureOf, failureResponse, internalError, methodNotAllowed, newRequestId, routeNotFound } from "./errors.ts"
 import { type AdminHandlers, type AdminRoute, adminRoutes, type Reply } from "./Handlers.ts"
 import { auditHandlers } from "./routes/audit.ts"
@@ -20,6 +21,7 @@ import { journalHandlers } from "./routes/journal.ts"
 import { metadataHandlers } from "./routes/metadata.ts"
 import { metadataOptionsHandlers } from "./routes/metadataOptions.ts"
 import { roleHandlers } from "./routes/role.ts"
+import { seriesHandlers } from "./routes/series.ts"
 import { systemHandlers } from "./routes/system.ts"
 import { throttleHandlers } from "./routes/throttle.ts"
 import { tokenHandlers } from "./routes/tokens.ts"
@@ -40,13 +42,15 @@ export const adminHandlers = (deps: AdminDeps): AdminHandlers => ({
   ...auditHandlers(deps),
   ...tokenHandlers(deps),
   ...fleetHandlers(deps),
-  ...ecsApiHandlers(deps)
+  ...ecsApiHandlers(deps),
+  ...seriesHandlers(deps)
 })
 
 const toResponse = (reply: Reply, requestId: string): Response => {
   const headers = { "x-acs-request-id": requestId }
   if (reply._tag === "Raw") {
-    return new Response(reply.body as BodyInit, { headers: { ...headers, "content-type": reply.contentType } })
+    const live = reply.body instanceof ReadableStream ? { "cache-control": "no-store" } : {}
+    return new Response(reply.body as BodyInit, { headers: { ...headers, ...live, "content-type": reply.contentType } })
   }
   return Response.json({ RequestId: requestId, ...reply.data }, { status: reply.status, headers })
 }
@@ -84,6 +88,7 @@ export const makeAdminApp = (deps: AdminDeps): Hono => {
     }
 
   const app = new Hono()
+  serveConsole(app, deps.consoleFiles ?? null)
   const open = new Set(routes.filter((r) => r.op.auth === false).map((r) => honoPath(r.op.path)))
   app.use("*", adminAuth(deps.token, open))
   const methodsByPath = new Map<string, Array<string>>()

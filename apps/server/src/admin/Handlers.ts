@@ -26,8 +26,11 @@ export interface RawRequest {
   readonly bodyText: string
 }
 
+/** Raw bytes, or a stream of them (Server-Sent Events). */
+export type RawBody = string | Uint8Array | ReadableStream<Uint8Array>
+
 export type Reply =
-  | { readonly _tag: "Raw"; readonly body: string | Uint8Array; readonly contentType: string }
+  | { readonly _tag: "Raw"; readonly body: RawBody; readonly contentType: string }
   | { readonly _tag: "Json"; readonly status: number; readonly data: object }
 
 export interface AdminRoute {
@@ -79,7 +82,7 @@ const route = <K extends OperationId>(id: K, handler: AdminHandler<K>): AdminRou
           (result): Reply =>
             success._tag === "Json"
               ? { _tag: "Json", status: success.status, data: result as object }
-              : { _tag: "Raw", ...(result as { body: string | Uint8Array; contentType: string }) }
+              : { _tag: "Raw", ...(result as { body: RawBody; contentType: string }) }
         )
       )
   }

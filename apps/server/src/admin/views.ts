@@ -64,6 +64,8 @@ export const instanceSummary = (state: InstanceState, defaultId: string): typeof
     regionId: i.regionId,
     zoneId: i.zoneId,
     hostname: i.hostname,
+    instanceName: i.instanceName,
+    instanceType: i.instanceType,
     metadataOptions: { InstanceId: i.instanceId, ...i.metadataOptions },
     role: state.role?.name ?? null,
     spotTerminationTime: state.spotTerminationMs === null ? null : isoTime(state.spotTerminationMs),

@@ -44,6 +44,8 @@ export interface HarnessOptions {
   readonly behaviour?: Partial<DataPlaneBehaviour>
   readonly adminToken?: string
   readonly source?: FleetSource
+  /** The web console's files served at `/` (default: none, so `/` says how to build them). */
+  readonly consoleFiles?: ReadonlyMap<string, Uint8Array>
   /** Where log lines go, and from which level; silent by default. */
   readonly log?: { readonly level: LogLevel; readonly sink: (line: string) => void }
 }
@@ -64,7 +66,8 @@ export const makeHarness = async (options: HarnessOptions = {}): Promise<Harness
     token: options.adminToken ?? null,
     platformName: "test",
     dataUrl: () => "http://127.0.0.1:0",
-    ecsUrl: () => null
+    ecsUrl: () => null,
+    consoleFiles: options.consoleFiles ?? null
   })
   const request = (path: string, init?: RequestInit, peer?: Peer) =>
     Promise.resolve(data.request(path, init, peer ? { peer } : undefined))
