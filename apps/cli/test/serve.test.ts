@@ -22,6 +22,7 @@ describe("serve", () => {
       assert.match(served.dataUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
       assert.match(served.adminUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
       assert.notStrictEqual(served.dataUrl, served.adminUrl)
+      assert.include(served.output().stdout, `  console:  ${served.adminUrl}/\n`)
       const token = await runCli(["get", "meta-data/instance-id", "--endpoint", served.dataUrl])
       assert.deepStrictEqual(token, { code: 0, stdout: served.instanceId, stderr: "" })
       const normal = await runCli(["get", "meta-data/instance-id", "--mode", "normal", "--endpoint", served.dataUrl])
@@ -90,12 +91,14 @@ describe("serve", () => {
       "accessKeyId",
       "accessKeySecret",
       "adminUrl",
+      "consoleUrl",
       "defaultInstanceId",
       "ecsUrl",
       "metadataUrl",
       "runtime"
     ])
     assert.match(String(parsed.ecsUrl), /^http:\/\/127\.0\.0\.1:\d+$/)
+    assert.strictEqual(parsed.consoleUrl, parsed.adminUrl)
     assert.match(String(parsed.accessKeyId), /^LTAI5t/)
     assert.strictEqual(parsed.runtime, "node")
   })

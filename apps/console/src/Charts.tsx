@@ -38,6 +38,7 @@ const charts: ReadonlyArray<{ readonly title: string; readonly lines: ReadonlyAr
     title: "Refusals",
     lines: [
       { metric: "tokenRefused.expired", label: "Token expired", color: "#c92a2a" },
+      { metric: "tokenRefused.not-yet-valid", label: "Token from the virtual future", color: "#e8590c" },
       { metric: "tokenRefused.malformed", label: "Token malformed", color: "#d6336c" },
       { metric: "tokenRefused.bad-mac", label: "Token forged", color: "#ae3ec9" },
       { metric: "tokenRefused.foreign-instance", label: "Other instance's token", color: "#7048e8" },

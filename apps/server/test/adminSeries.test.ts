@@ -2,6 +2,7 @@
 // clock, with their query refused by name when wrong, and the stream sending new points and journal entries.
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { type Harness, makeHarness } from "./support/harness.ts"
+import { readEvents } from "./support/sse.ts"
 
 let h: Harness
 beforeEach(async () => {
@@ -12,30 +13,6 @@ afterEach(() => h.dispose())
 const read = (token?: string) =>
   h.request("/latest/meta-data/instance-id", token ? { headers: { "X-aliyun-ecs-metadata-token": token } } : {})
 const last = (xs: ReadonlyArray<number>) => xs[xs.length - 1]
-
-/** Reads SSE events from a response until `count` events arrived. */
-const readEvents = async (res: Response, count: number) => {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary event JSON shapes
-  const events: Array<{ event: string; data: any }> = []
-  let buffer = ""
-  while (events.length < count) {
-    const { value, done } = await reader.read()
-    if (done) break
-    buffer += value
-    let end = buffer.indexOf("\n\n")
-    while (end >= 0) {
-      const block = buffer.slice(0, end)
-      buffer = buffer.slice(end + 2)
-      const name = /^event: (.*)$/m.exec(block)?.[1]
-      const data = /^data: (.*)$/m.exec(block)?.[1]
-      if (name !== undefined && data !== undefined) events.push({ event: name, data: JSON.parse(data) })
-      end = buffer.indexOf("\n\n")
-    }
-  }
-  await reader.cancel()
-  return events
-}
 
 describe("series", () => {
   it("counts normal-mode reads, token reads and issues per instance and for the fleet", async () => {

@@ -19,6 +19,7 @@ import { buildServices } from "../src/Services.ts"
 import { type RawRequest, rawRequest } from "./support/http.ts"
 import { runPython } from "./support/python.ts"
 import { type RuntimeName, type SpawnedServer, spawnServer } from "./support/spawn.ts"
+import { readEvents } from "./support/sse.ts"
 
 const alpha = { id: "i-rtalpha", address: "127.0.0.2", role: "RuntimeRole" }
 const beta = { id: "i-rtbeta", address: "127.0.0.3" }
@@ -232,6 +233,18 @@ describe.each(["node", "bun"] as const)("the %s entry point", (runtime: RuntimeN
     } finally {
       await rawRequest(`${server.adminUrl}/v1/clock/reset`, { method: "POST" })
     }
+  })
+
+  it("streams the console's series live over the admin listener as requests are counted", async () => {
+    const res = await fetch(`${server.adminUrl}/v1/series/stream?instance=${beta.id}&metrics=tokensIssued`)
+    assert.strictEqual(res.status, 200)
+    assert.include(res.headers.get("content-type") ?? "", "text/event-stream")
+    const events = readEvents(res, 2)
+    await tokenFor(beta.address)
+    const [first, second] = await events
+    assert.strictEqual(first?.event, "series")
+    assert.strictEqual(second?.event, "series")
+    assert.strictEqual(second?.data.totals.tokensIssued, first?.data.totals.tokensIssued + 1)
   })
 
   it("answers HEAD with the GET's status and headers but no body", async () => {

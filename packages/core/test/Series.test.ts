@@ -4,7 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { VirtualClock } from "../src/clock/VirtualClock.ts"
-import { CounterEvents, Counters } from "../src/counters/Counters.ts"
+import { CounterEvents, Counters, tokenRefusalReasons } from "../src/counters/Counters.ts"
 import { Series } from "../src/series/Series.ts"
 import { SeriesStore, seriesMetrics, stepProblem } from "../src/series/SeriesStore.ts"
 
@@ -168,6 +168,7 @@ describe("Series", () => {
     assert.strictEqual(bytes, 10_001 * 4 * 3 * 121 * 4)
     assert.isBelow(bytes, 64 * 2 ** 20)
     assert.isBelow(heapMb, 128)
-    assert.lengthOf(seriesMetrics, 14)
+    // The request kinds (8) and one metric per token refusal reason.
+    assert.lengthOf(seriesMetrics, 8 + tokenRefusalReasons.length)
   })
 })

@@ -23,6 +23,9 @@ type Flags = Command.Command.Config.Infer<typeof flags>
 
 const optionsOf = (f: Flags, logLevel: ServerLogLevel): ServerOptions => ({ ...serverOptionsOf(f), logLevel })
 
+/** The web console lives at the admin listener's root; a browser cannot open one on a Unix socket. */
+const consoleUrlOf = (adminUrl: string): string | null => (adminUrl.startsWith("http") ? adminUrl : null)
+
 const serveHere = (f: Flags) =>
   Effect.gen(function* () {
     const out = yield* Output
@@ -33,6 +36,7 @@ const serveHere = (f: Flags) =>
         runtime: server.runtime,
         metadataUrl: server.dataUrl,
         adminUrl: server.adminUrl,
+        consoleUrl: consoleUrlOf(server.adminUrl),
         ecsUrl: server.ecsUrl,
         accessKeyId: key?.accessKeyId ?? null,
         accessKeySecret: key?.accessKeySecret ?? null,
@@ -44,9 +48,11 @@ const serveHere = (f: Flags) =>
         server.ecsUrl === null || key === undefined
           ? ""
           : `\n  ecs:      ${server.ecsUrl}  AccessKeyId ${key.accessKeyId}  AccessKeySecret ${key.accessKeySecret}`
+      const webConsole = consoleUrlOf(server.adminUrl)
       yield* out.line(
         `aliyun-imds (${server.runtime}) serving instance ${server.defaultInstanceId}\n` +
-          `  metadata: ${server.dataUrl}\n  admin:    ${server.adminUrl}${ecs}`
+          `  metadata: ${server.dataUrl}\n  admin:    ${server.adminUrl}${ecs}` +
+          (webConsole === null ? "" : `\n  console:  ${webConsole}/`)
       )
       if (out.isTty) {
         const endpoint = server.port === 8100 && server.host === "127.0.0.1" ? "" : ` --endpoint ${server.dataUrl}`
