@@ -28,7 +28,8 @@ const surface = {
   "@aliyun-imds/client": ["createImdsClient", "makeCredentialsProvider"],
   "@aliyun-imds/client/admin": ["makeAdminClient"],
   "@aliyun-imds/server": ["startServer", "makePipeline"],
-  "@aliyun-imds/cli": []
+  "@aliyun-imds/cli": [],
+  "@aliyun-imds/msw": ["createImds"]
 } as const
 
 const program = (load: string) => `
