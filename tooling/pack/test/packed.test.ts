@@ -53,13 +53,16 @@ beforeAll(() => {
   mkdirSync(project)
   for (const pkg of publishable()) tarballs.set(pkg.name, pack(pkg, packs))
   write("package.json", JSON.stringify({ name: "scratch", private: true, version: "0.0.0" }))
-  // All tarballs in one install, so each @aliyun-imds dependency is satisfied by its tarball, never the registry.
+  // All tarballs in one install, so each @aliyun-imds dependency is satisfied by its tarball. npm still asks for their
+  // manifests: the scope points at a closed loopback port and is not retried, so no registry is ever asked for them.
   inProject("npm", [
     "install",
     "--no-audit",
     "--no-fund",
     "--prefer-offline",
     "--loglevel=error",
+    "--fetch-retries=0",
+    "--@aliyun-imds:registry=http://127.0.0.1:9/",
     ...tarballs.values(),
     "typescript@5.9.3",
     "@types/node@24.19.2"
