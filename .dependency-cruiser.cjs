@@ -11,7 +11,8 @@ const entryPoints = [
   "packages/client/src/index\\.ts",
   "packages/client/src/AdminClient\\.ts",
   "apps/server/src/index\\.ts",
-  "apps/server/src/ServeFlags\\.ts"
+  "apps/server/src/ServeFlags\\.ts",
+  "apps/server/src/vitest\\.ts"
 ]
 
 /** @type {import('dependency-cruiser').IConfiguration} */

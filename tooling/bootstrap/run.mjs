@@ -86,6 +86,7 @@ const tasks = {
   test: ["turbo", "run", "lint", "typecheck", "test", "--continue", "--output-logs=errors-only"],
   start: ["exec", "aliyun-imds", "serve"],
   build: ["turbo", "run", "build"],
+  "build-binary": ["--filter", "@aliyun-imds/cli", "run", "build:binary"],
   bench: ["--filter", "@aliyun-imds/bench", "run", "bench"]
 }
 

@@ -12,8 +12,12 @@ import { makePresenter, programName } from "./Help.ts"
 import { Output, red } from "./Output.ts"
 
 const argv = process.argv.slice(2)
-const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
-  .version
+/** Set by `bun build --compile --define` in the single-file binary, which has no package.json beside it. */
+declare const ALIYUN_IMDS_VERSION: string | undefined
+const version =
+  typeof ALIYUN_IMDS_VERSION === "string"
+    ? ALIYUN_IMDS_VERSION
+    : (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version
 
 /** `--log-level debug` (or trace/all) also turns on stack traces for unexpected errors. */
 const debug = argv.some(

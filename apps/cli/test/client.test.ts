@@ -240,3 +240,19 @@ describe("identity", () => {
     assert.include(r.stderr, "--cert")
   })
 })
+
+describe("metadata over a Unix socket (--endpoint unix:PATH)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "aliyun-imds-cli-data-socket-"))
+  const socket = join(dir, "imds.sock")
+  const server = useEmulator({ seed: "cli-data-socket", socket, httpTokens: "required" })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it("get reaches the socket with --endpoint or ALIBABA_CLOUD_IMDS_ENDPOINT", async () => {
+    const get = await runCli(["get", "meta-data/instance-id", "--endpoint", `unix:${socket}`])
+    assert.strictEqual(get.code, 0, get.stderr)
+    assert.strictEqual(get.stdout, server().defaultInstanceId)
+    const viaEnv = await runCli(["get", "meta-data/region-id"], { ALIBABA_CLOUD_IMDS_ENDPOINT: `unix:${socket}` })
+    assert.strictEqual(viaEnv.code, 0, viaEnv.stderr)
+    assert.match(viaEnv.stdout, /^[a-z]+-[a-z0-9-]+$/)
+  })
+})

@@ -55,6 +55,12 @@ export const serveFlags = {
     default: 8101,
     description: "Admin listener port"
   },
+  socket: {
+    flag: "socket",
+    kind: "text",
+    description:
+      "Metadata listener on this Unix socket (mode 0600) instead of TCP (client commands: --endpoint unix:PATH)"
+  },
   adminSocket: {
     flag: "admin-socket",
     kind: "text",

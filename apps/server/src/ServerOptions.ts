@@ -33,6 +33,9 @@ export interface ServerOptions {
   readonly host?: string
   /** Metadata listener port; 0 picks a free port (the default). */
   readonly port?: number
+  /** Metadata listener on this Unix socket path (mode 0600) instead of TCP; its clients are unmatched peers, served by
+   * the fleet's default instance. A socket file left by a dead process is replaced; a live one is refused. */
+  readonly socket?: string
   /** Admin listener address; default 127.0.0.1. A non-loopback address requires `adminToken`. */
   readonly adminHost?: string
   readonly adminPort?: number

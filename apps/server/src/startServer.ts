@@ -22,10 +22,13 @@ export { StartupError }
 
 export interface RunningServer {
   readonly runtime: "node" | "bun"
+  /** `http://host:port`, or `unix:PATH` on a Unix socket. */
   readonly dataUrl: string
   readonly adminUrl: string
   readonly host: string
   readonly port: number
+  /** The metadata listener's Unix socket path, when it has one (then `port` is 0). */
+  readonly socket: string | null
   /** The admin listener's address, or its socket path when it listens on a Unix socket. */
   readonly adminHost: string
   /** 0 on a Unix socket. */
@@ -116,10 +119,12 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     ecsUrl: () => ecsUrl,
     consoleFiles: await readConsoleFiles(options.consoleDir)
   })
-  const dataListener = await listeners.data(pipeline, host, options.port ?? 0).catch(async (e: Error) => {
+  const dataBind = options.socket === undefined ? { host, port: options.port ?? 0 } : { socket: options.socket }
+  const dataListener = await listeners.data(pipeline, dataBind).catch(async (e: Error) => {
     await state?.close()
     void runtime.dispose()
-    throw new StartupError(`cannot listen on ${host}:${options.port ?? 0}: ${e.message}`)
+    const where = "socket" in dataBind ? dataBind.socket : `${host}:${dataBind.port}`
+    throw new StartupError(`cannot listen on ${where}: ${e.message}`)
   })
   dataUrl = dataListener.url
   const adminBind =
@@ -170,6 +175,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     adminUrl,
     host,
     port: dataListener.port,
+    socket: options.socket ?? null,
     adminHost: adminListener.host,
     adminPort: adminListener.port,
     adminSocket: options.adminSocket ?? null,

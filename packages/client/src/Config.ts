@@ -7,7 +7,8 @@ import { InvalidOptions } from "./Errors.ts"
 export type ImdsMode = "token" | "normal" | "auto"
 
 export interface ImdsClientOptions {
-  /** Base URL; else env `ALIBABA_CLOUD_IMDS_ENDPOINT`; else `http://100.100.100.200`. A bare host gets `http://`. */
+  /** Base URL; else env `ALIBABA_CLOUD_IMDS_ENDPOINT`; else `http://100.100.100.200`. A bare host gets `http://`;
+   * `unix:PATH` reaches an emulator listening on a Unix socket (over the Fetch client). */
   readonly endpoint?: string
   /** Default `token`. */
   readonly mode?: ImdsMode
@@ -40,6 +41,8 @@ export interface ImdsClientOptions {
 
 export interface ResolvedOptions {
   readonly endpoint: string
+  /** The Unix socket a `unix:PATH` endpoint names (then `endpoint` is `http://localhost`), else null. */
+  readonly socket: string | null
   readonly mode: ImdsMode
   readonly fallback: boolean
   readonly imdsV1Disabled: boolean
@@ -91,8 +94,16 @@ const numberIn = (field: string, value: number | undefined, fallback: number, mi
   throw invalid(field, `must be a number in ${min}..${max}, got ${String(v)}`)
 }
 
+/** `unix:PATH` → the socket and the URL its requests carry; anything else → an http(s) base URL. */
+const parseEndpoint = (raw: string): { readonly endpoint: string; readonly socket: string | null } => {
+  if (!raw.startsWith("unix:")) return { endpoint: normaliseEndpoint(raw), socket: null }
+  const socket = raw.slice("unix:".length)
+  if (socket === "") throw invalid("endpoint", "unix: needs the socket's path, e.g. unix:/tmp/aliyun-imds.sock")
+  return { endpoint: "http://localhost", socket }
+}
+
 const resolveOrThrow = (options: ImdsClientOptions, env: ImdsEnvironment): ResolvedOptions => {
-  const endpoint = normaliseEndpoint(options.endpoint ?? Option.getOrElse(env.endpoint, () => defaultEndpoint))
+  const { endpoint, socket } = parseEndpoint(options.endpoint ?? Option.getOrElse(env.endpoint, () => defaultEndpoint))
   const mode = options.mode ?? "token"
   if (mode !== "token" && mode !== "normal" && mode !== "auto") throw invalid("mode", `unknown mode ${String(mode)}`)
   if (mode === "normal" && env.imdsV1Disabled) {
@@ -104,6 +115,7 @@ const resolveOrThrow = (options: ImdsClientOptions, env: ImdsEnvironment): Resol
   const margin = numberIn("tokenRefreshMarginSeconds", options.tokenRefreshMarginSeconds, 60, 0, maxTokenTtlSeconds)
   return {
     endpoint,
+    socket,
     mode,
     fallback: mode === "auto" && (options.fallback ?? true) && !env.imdsV1Disabled,
     imdsV1Disabled: env.imdsV1Disabled,

@@ -3,7 +3,7 @@
 // calling fiber aborts the fetch in flight and stops the retries.
 import { Clock, Effect, Random } from "effect"
 import type { HttpClient, HttpClientError } from "effect/http"
-import { HttpClientRequest } from "effect/http"
+import { FetchHttpClient, HttpClientRequest } from "effect/http"
 import type { ResolvedOptions } from "./Config.ts"
 import { type AccessMode, ServerError, Throttled, Timeout, Transport } from "./Errors.ts"
 
@@ -28,7 +28,14 @@ export type Send = (request: WireRequest) => Effect.Effect<WireReply, TransportE
 
 export type TransportPolicy = Pick<
   ResolvedOptions,
-  "endpoint" | "attemptTimeoutMs" | "maxAttempts" | "totalTimeoutMs" | "backoffBaseMs" | "backoffMaxMs" | "userAgent"
+  | "endpoint"
+  | "socket"
+  | "attemptTimeoutMs"
+  | "maxAttempts"
+  | "totalTimeoutMs"
+  | "backoffBaseMs"
+  | "backoffMaxMs"
+  | "userAgent"
 >
 
 type Outcome =
@@ -55,29 +62,41 @@ const describe = (error: HttpClientError.HttpClientError): string => {
   return detail === undefined ? cause.message : `${cause.message} (${String(detail)})`
 }
 
+/** A `fetch` for a `unix:` endpoint; node:http is loaded on its first request only. */
+const socketFetch = (path: string): typeof globalThis.fetch => {
+  let loaded: Promise<typeof globalThis.fetch> | undefined
+  return ((input: RequestInfo | URL, init?: RequestInit) => {
+    loaded ??= import("./UnixFetch.ts").then((m) => m.unixSocketFetch(path))
+    return loaded.then((send) => send(input, init))
+  }) as typeof globalThis.fetch
+}
+
 export const makeSend = (client: HttpClient.HttpClient, policy: TransportPolicy): Send => {
+  const viaSocket = policy.socket === null ? null : socketFetch(policy.socket)
+  const execute = (request: WireRequest) => {
+    const sent = client.execute(
+      HttpClientRequest.make(request.method)(`${policy.endpoint}${request.path}`, {
+        headers: { "user-agent": policy.userAgent, ...request.headers }
+      })
+    )
+    return viaSocket === null ? sent : Effect.provideService(sent, FetchHttpClient.Fetch, viaSocket)
+  }
   const attemptOnce = (request: WireRequest): Effect.Effect<Outcome> =>
-    client
-      .execute(
-        HttpClientRequest.make(request.method)(`${policy.endpoint}${request.path}`, {
-          headers: { "user-agent": policy.userAgent, ...request.headers }
-        })
-      )
-      .pipe(
-        Effect.flatMap((response) =>
-          Effect.map(
-            response.arrayBuffer,
-            (buffer): Outcome => ({
-              _tag: "Reply",
-              status: response.status,
-              body: new Uint8Array(buffer),
-              retryAfterMs: retryAfterMs(response.headers["retry-after"])
-            })
-          )
-        ),
-        Effect.timeoutOrElse({ duration: policy.attemptTimeoutMs, orElse: () => Effect.succeed(timedOut) }),
-        Effect.catch((error) => Effect.succeed<Outcome>({ _tag: "Failed", cause: describe(error) }))
-      )
+    execute(request).pipe(
+      Effect.flatMap((response) =>
+        Effect.map(
+          response.arrayBuffer,
+          (buffer): Outcome => ({
+            _tag: "Reply",
+            status: response.status,
+            body: new Uint8Array(buffer),
+            retryAfterMs: retryAfterMs(response.headers["retry-after"])
+          })
+        )
+      ),
+      Effect.timeoutOrElse({ duration: policy.attemptTimeoutMs, orElse: () => Effect.succeed(timedOut) }),
+      Effect.catch((error) => Effect.succeed<Outcome>({ _tag: "Failed", cause: describe(error) }))
+    )
 
   /** Equal jitter: half the exponential step is fixed, half random; a Retry-After hint raises it up to the cap. */
   const backoff = (attempt: number, outcome: Outcome) =>

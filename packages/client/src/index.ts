@@ -54,3 +54,4 @@ export {
 export type { RamAccessors } from "./RamCredentials.ts"
 export type { ImdsResponse } from "./Requester.ts"
 export type { SessionToken } from "./TokenCache.ts"
+export { unixSocketFetch } from "./UnixFetch.ts"

@@ -19,7 +19,8 @@ export type FetchHandler = (request: Request) => Response | Promise<Response>
 
 export interface RuntimeListeners {
   readonly name: "node" | "bun"
-  readonly data: (pipeline: Pipeline, host: string, port: number) => Promise<Listener>
+  /** On a Unix socket the client has no address: it is an unmatched peer (the fleet's default instance). */
+  readonly data: (pipeline: Pipeline, bind: Bind) => Promise<Listener>
   readonly fetch: (handler: FetchHandler, bind: Bind) => Promise<Listener>
 }
 

@@ -3,7 +3,7 @@
 import type { Pipeline } from "../data/MetadataRequest.ts"
 import { type BunServerLike, bunDataHandler } from "./bunData.ts"
 import { type Bind, type FetchHandler, type Listener, type RuntimeListeners, urlOf } from "./Listener.ts"
-import { prepareSocketPath, removeSocketPath } from "./unixSocket.ts"
+import { prepareSocketPath, removeSocketPath, restrictSocketPath } from "./unixSocket.ts"
 
 interface BunServer extends BunServerLike {
   stop(closeActiveConnections?: boolean): Promise<void>
@@ -37,6 +37,7 @@ const serve = async (
     error: () => new Response("Bad Request", { status: 400 })
   })
   if ("socket" in bind) {
+    await restrictSocketPath(bind.socket)
     const close = () => server.stop(false).then(() => removeSocketPath(bind.socket))
     return { url: `unix:${bind.socket}`, host: bind.socket, port: 0, close }
   }
@@ -45,6 +46,12 @@ const serve = async (
 
 export const bunListeners: RuntimeListeners = {
   name: "bun",
-  data: (pipeline: Pipeline, host, port) => serve(bunDataHandler(pipeline, host), { host, port }),
+  data: (pipeline: Pipeline, bind) =>
+    serve(
+      "socket" in bind
+        ? bunDataHandler(pipeline, "localhost", () => "unsupported")
+        : bunDataHandler(pipeline, bind.host),
+      bind
+    ),
   fetch: (handler: FetchHandler, bind) => serve((request) => handler(request), bind)
 }

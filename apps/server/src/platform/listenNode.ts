@@ -6,7 +6,7 @@ import { createAdaptorServer } from "@hono/node-server"
 import type { Pipeline } from "../data/MetadataRequest.ts"
 import { type Bind, type FetchHandler, type Listener, type RuntimeListeners, urlOf } from "./Listener.ts"
 import { nodeDataHandler } from "./nodeData.ts"
-import { prepareSocketPath } from "./unixSocket.ts"
+import { prepareSocketPath, restrictSocketPath } from "./unixSocket.ts"
 
 const listen = async (server: Server, bind: Bind): Promise<Listener> => {
   if ("socket" in bind) await prepareSocketPath(bind.socket)
@@ -19,8 +19,15 @@ const listen = async (server: Server, bind: Bind): Promise<Listener> => {
       } else socket.destroy()
     })
     server.once("error", reject)
-    const listening = () => {
+    const listening = async () => {
       server.off("error", reject)
+      if ("socket" in bind) {
+        const refused = await restrictSocketPath(bind.socket).then(
+          () => null,
+          (e: Error) => e
+        )
+        if (refused !== null) return server.close(() => reject(refused))
+      }
       const port = "socket" in bind ? 0 : (server.address() as AddressInfo).port
       resolve({
         url: "socket" in bind ? `unix:${bind.socket}` : urlOf(bind.host, port),
@@ -34,14 +41,22 @@ const listen = async (server: Server, bind: Bind): Promise<Listener> => {
           })
       })
     }
-    if ("socket" in bind) server.listen(bind.socket, listening)
-    else server.listen(bind.port, bind.host, listening)
+    if ("socket" in bind) server.listen(bind.socket, () => void listening())
+    else server.listen(bind.port, bind.host, () => void listening())
   })
 }
 
 export const nodeListeners: RuntimeListeners = {
   name: "node",
-  data: (pipeline: Pipeline, host, port) => listen(createServer(nodeDataHandler(pipeline, host)), { host, port }),
+  data: (pipeline: Pipeline, bind) =>
+    listen(
+      createServer(
+        "socket" in bind
+          ? nodeDataHandler(pipeline, "localhost", () => "unsupported")
+          : nodeDataHandler(pipeline, bind.host)
+      ),
+      bind
+    ),
   fetch: (handler: FetchHandler, bind) =>
     listen(
       createAdaptorServer({ fetch: handler, hostname: "socket" in bind ? "localhost" : bind.host }) as Server,

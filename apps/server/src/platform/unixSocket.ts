@@ -1,6 +1,6 @@
 // A Unix socket path made ready for a listener: a socket file left by a process that died is removed, one a live
 // server still answers on is refused (never stolen), and anything that is not a socket is never touched.
-import { lstat, unlink } from "node:fs/promises"
+import { chmod, lstat, unlink } from "node:fs/promises"
 import { connect } from "node:net"
 
 export class SocketPathInUse extends Error {
@@ -33,3 +33,6 @@ export const removeSocketPath = (path: string): Promise<void> =>
   unlink(path).catch((e: NodeJS.ErrnoException) => {
     if (e.code !== "ENOENT") throw e
   })
+
+/** Owner-only access (0600) by default: file permissions are what guard a socket listener, not a token. */
+export const restrictSocketPath = (path: string, mode = 0o600): Promise<void> => chmod(path, mode)
