@@ -3,6 +3,7 @@
 import { resolve } from "node:path"
 import type { AccessKey, FleetConfig } from "@aliyun-imds/core"
 import { makeAdminApp } from "./admin/AdminPlane.ts"
+import { connectionLimitsOf } from "./ConnectionLimits.ts"
 import { Holds } from "./data/Holds.ts"
 import { makePipeline } from "./data/Pipeline.ts"
 import { makeEcsHandler } from "./ecs/EcsApp.ts"
@@ -66,6 +67,9 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
   if (options.adminSocket === undefined && !isLoopback(adminHost) && token === null) {
     throw new StartupError(`the admin listener on ${adminHost} is not loopback-only: give it an admin token`)
   }
+  const limited = connectionLimitsOf(options)
+  if ("problem" in limited) throw new StartupError(limited.problem)
+  const { limits } = limited
   const source = fleetSource(options)
   const fleet = await source.load()
   const flushSeconds = options.stateFlushSeconds ?? defaultStateFlushSeconds
@@ -114,9 +118,10 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     platformName: listeners.name,
     dataUrl: () => dataUrl,
     ecsUrl: () => ecsUrl,
-    consoleFiles: await readConsoleFiles(options.consoleDir)
+    consoleFiles: await readConsoleFiles(options.consoleDir),
+    bodyLimitBytes: limited.adminBodyLimitBytes
   })
-  const dataListener = await listeners.data(pipeline, host, options.port ?? 0).catch(async (e: Error) => {
+  const dataListener = await listeners.data(pipeline, host, options.port ?? 0, limits).catch(async (e: Error) => {
     await state?.close()
     void runtime.dispose()
     throw new StartupError(`cannot listen on ${host}:${options.port ?? 0}: ${e.message}`)
@@ -126,7 +131,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     options.adminSocket === undefined
       ? { host: adminHost, port: options.adminPort ?? 0 }
       : { socket: options.adminSocket }
-  const adminListener = await listeners.fetch(admin.fetch, adminBind).catch(async (e: Error) => {
+  const adminListener = await listeners.fetch(admin.fetch, adminBind, limits).catch(async (e: Error) => {
     await dataListener.close()
     await state?.close()
     void runtime.dispose()
@@ -139,10 +144,14 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     options.noEcs === true
       ? null
       : await listeners
-          .fetch(makeEcsHandler({ runtime, services, log, ...(state === null ? {} : { saveState: state.save }) }), {
-            host: ecsHost,
-            port: options.ecsPort ?? 0
-          })
+          .fetch(
+            makeEcsHandler({ runtime, services, log, ...(state === null ? {} : { saveState: state.save }) }),
+            {
+              host: ecsHost,
+              port: options.ecsPort ?? 0
+            },
+            limits
+          )
           .catch(async (e: Error) => {
             await Promise.all([dataListener.close(), adminListener.close()])
             await state?.close()

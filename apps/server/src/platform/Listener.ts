@@ -1,5 +1,6 @@
 // A started listener, and the two kinds a runtime can start: the data plane (the pipeline driven natively through the
 // request port) and any Fetch handler (the admin app).
+import type { ConnectionLimits } from "../ConnectionLimits.ts"
 import type { Pipeline } from "../data/MetadataRequest.ts"
 
 /** Where a Fetch listener binds: a TCP address and port (0 picks a free one), or a Unix socket's path. */
@@ -19,8 +20,8 @@ export type FetchHandler = (request: Request) => Response | Promise<Response>
 
 export interface RuntimeListeners {
   readonly name: "node" | "bun"
-  readonly data: (pipeline: Pipeline, host: string, port: number) => Promise<Listener>
-  readonly fetch: (handler: FetchHandler, bind: Bind) => Promise<Listener>
+  readonly data: (pipeline: Pipeline, host: string, port: number, limits: ConnectionLimits) => Promise<Listener>
+  readonly fetch: (handler: FetchHandler, bind: Bind, limits: ConnectionLimits) => Promise<Listener>
 }
 
 /** `http://host:port` with IPv6 hosts bracketed. */
