@@ -20,6 +20,8 @@ export type ServeFlag =
   | (Common & { readonly kind: "switch" })
   /** A positive number of seconds. */
   | (Common & { readonly kind: "seconds" })
+  /** A whole number of at least 1. */
+  | (Common & { readonly kind: "count" })
 
 type Key =
   | "host"
@@ -37,6 +39,10 @@ type Key =
   | "statePath"
   | "stateReset"
   | "stateFlushSeconds"
+  | "headerTimeoutSeconds"
+  | "keepAliveTimeoutSeconds"
+  | "maxConnections"
+  | "adminBodyLimitBytes"
 
 /** Each flag by the ServerOptions field it sets. */
 export const serveFlags = {
@@ -114,6 +120,33 @@ export const serveFlags = {
     kind: "seconds",
     description:
       "Seconds between saves of request counters to the --state file (default 5; admin changes are saved at once)"
+  },
+  headerTimeoutSeconds: {
+    flag: "header-timeout",
+    kind: "seconds",
+    description:
+      "Seconds a new connection has to send a complete request line and headers before it is closed, on every " +
+      "listener (default 10)"
+  },
+  keepAliveTimeoutSeconds: {
+    flag: "keep-alive-timeout",
+    kind: "seconds",
+    description:
+      "Seconds after a response within which the next complete request head must arrive, else the connection is " +
+      "closed (default 5)"
+  },
+  maxConnections: {
+    flag: "max-connections",
+    kind: "count",
+    description:
+      "Open connections per listener (default 1024); past it a new connection closes the oldest one that is not " +
+      "answering a request, or is itself closed when all are"
+  },
+  adminBodyLimitBytes: {
+    flag: "admin-body-limit",
+    kind: "count",
+    description:
+      "Largest admin request body in bytes; a larger one is answered 413 and changes nothing (default 1048576)"
   },
   httpTokens: {
     flag: "http-tokens",

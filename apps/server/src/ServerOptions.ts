@@ -72,6 +72,14 @@ export interface ServerOptions {
   /** Seconds between saves of what requests change (counters, counted fault rules); default 5. */
   readonly stateFlushSeconds?: number
   readonly behaviour?: Partial<DataPlaneBehaviour>
+  /** Seconds a new connection has to send a complete request head (request line and headers); default 10. */
+  readonly headerTimeoutSeconds?: number
+  /** Seconds after a response within which the next complete request head must arrive; default 5. */
+  readonly keepAliveTimeoutSeconds?: number
+  /** Open connections per listener; past it the oldest one not answering a request is closed, else the new one. */
+  readonly maxConnections?: number
+  /** Admin request bodies above this many bytes are refused with 413; default 1 MiB. */
+  readonly adminBodyLimitBytes?: number
   /** Default `normal`: token-less requests, the ones a move to HttpTokens=required breaks, but no token-mode ones. */
   readonly attribute?: AttributePolicy
   readonly logLevel?: LogLevel

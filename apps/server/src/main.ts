@@ -16,7 +16,9 @@ const valueName = (f: ServeFlag): string =>
       ? " N"
       : f.kind === "seconds"
         ? " SECONDS"
-        : " VALUE"
+        : f.kind === "count"
+          ? " N"
+          : " VALUE"
 
 const usage = `usage: main ${flagEntries
   .map(([, f]) => `[--${f.flag}${f.kind === "switch" ? "" : valueName(f)}]`)
@@ -42,12 +44,21 @@ const seconds = (name: string, value: string): number => {
   return n
 }
 
+const count = (name: string, value: string): number => {
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new Error(`--${name} must be a whole number of at least 1 (got "${value}")`)
+  }
+  return n
+}
+
 /** A flag's value from the command line, checked as its kind says, or its default. */
 const flagValue = (spec: ServeFlag, raw: string | boolean | undefined): string | number | boolean | undefined => {
   if (spec.kind === "switch") return raw === true ? true : undefined
   if (typeof raw === "boolean") return undefined
   if (spec.kind === "choice") return oneOf(spec.flag, raw, spec.values)
   if (spec.kind === "seconds") return raw === undefined ? undefined : seconds(spec.flag, raw)
+  if (spec.kind === "count") return raw === undefined ? undefined : count(spec.flag, raw)
   if (raw === undefined) return spec.default
   return spec.kind === "port" ? port(spec.flag, raw) : raw
 }

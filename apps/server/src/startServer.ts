@@ -3,6 +3,7 @@
 import { resolve } from "node:path"
 import type { AccessKey, FleetConfig } from "@aliyun-imds/core"
 import { makeAdminApp } from "./admin/AdminPlane.ts"
+import { connectionLimitsOf } from "./ConnectionLimits.ts"
 import { Holds } from "./data/Holds.ts"
 import { makePipeline } from "./data/Pipeline.ts"
 import { makeEcsHandler } from "./ecs/EcsApp.ts"
@@ -69,6 +70,9 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
   if (options.adminSocket === undefined && !isLoopback(adminHost) && token === null) {
     throw new StartupError(`the admin listener on ${adminHost} is not loopback-only: give it an admin token`)
   }
+  const limited = connectionLimitsOf(options)
+  if ("problem" in limited) throw new StartupError(limited.problem)
+  const { limits } = limited
   const source = fleetSource(options)
   const fleet = await source.load()
   const flushSeconds = options.stateFlushSeconds ?? defaultStateFlushSeconds
@@ -117,10 +121,11 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     platformName: listeners.name,
     dataUrl: () => dataUrl,
     ecsUrl: () => ecsUrl,
-    consoleFiles: await readConsoleFiles(options.consoleDir)
+    consoleFiles: await readConsoleFiles(options.consoleDir),
+    bodyLimitBytes: limited.adminBodyLimitBytes
   })
   const dataBind = options.socket === undefined ? { host, port: options.port ?? 0 } : { socket: options.socket }
-  const dataListener = await listeners.data(pipeline, dataBind).catch(async (e: Error) => {
+  const dataListener = await listeners.data(pipeline, dataBind, limits).catch(async (e: Error) => {
     await state?.close()
     void runtime.dispose()
     const where = "socket" in dataBind ? dataBind.socket : `${host}:${dataBind.port}`
@@ -131,7 +136,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     options.adminSocket === undefined
       ? { host: adminHost, port: options.adminPort ?? 0 }
       : { socket: options.adminSocket }
-  const adminListener = await listeners.fetch(admin.fetch, adminBind).catch(async (e: Error) => {
+  const adminListener = await listeners.fetch(admin.fetch, adminBind, limits).catch(async (e: Error) => {
     await dataListener.close()
     await state?.close()
     void runtime.dispose()
@@ -144,10 +149,14 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     options.noEcs === true
       ? null
       : await listeners
-          .fetch(makeEcsHandler({ runtime, services, log, ...(state === null ? {} : { saveState: state.save }) }), {
-            host: ecsHost,
-            port: options.ecsPort ?? 0
-          })
+          .fetch(
+            makeEcsHandler({ runtime, services, log, ...(state === null ? {} : { saveState: state.save }) }),
+            {
+              host: ecsHost,
+              port: options.ecsPort ?? 0
+            },
+            limits
+          )
           .catch(async (e: Error) => {
             await Promise.all([dataListener.close(), adminListener.close()])
             await state?.close()

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest"
 import { parseServerArgs } from "../src/main.ts"
 import { serveFlagHelp, serveFlags } from "../src/ServeFlags.ts"
+import { StartupError, startServer } from "../src/startServer.ts"
 
 describe("serve flags", () => {
   it("default to the documented listeners and nothing else", () => {
@@ -21,7 +22,9 @@ describe("serve flags", () => {
       ...["--http-tokens", "required", "--http-endpoint", "disabled", "--admin-token", "t", "--log-level", "warn"],
       ...["--attribute", "all"],
       ...["--state", "state.json", "--state-reset", "--state-flush", "0.5"],
-      ...["--ecs-host", "127.0.0.3", "--ecs-port", "0", "--no-ecs"]
+      ...["--ecs-host", "127.0.0.3", "--ecs-port", "0", "--no-ecs"],
+      ...["--header-timeout", "2.5", "--keep-alive-timeout", "30", "--max-connections", "64"],
+      ...["--admin-body-limit", "4096"]
     ])
     expect(options).toMatchObject({
       ecsHost: "127.0.0.3",
@@ -39,7 +42,11 @@ describe("serve flags", () => {
       attribute: "all",
       statePath: "state.json",
       stateReset: true,
-      stateFlushSeconds: 0.5
+      stateFlushSeconds: 0.5,
+      headerTimeoutSeconds: 2.5,
+      keepAliveTimeoutSeconds: 30,
+      maxConnections: 64,
+      adminBodyLimitBytes: 4096
     })
   })
 
@@ -56,6 +63,26 @@ describe("serve flags", () => {
       '--state-flush must be a positive number of seconds (got "0")'
     )
     expect(() => parseServerArgs(["--state-flush", "soon"])).toThrow(/--state-flush must be a positive number/)
+    expect(() => parseServerArgs(["--header-timeout", "0"])).toThrow(
+      '--header-timeout must be a positive number of seconds (got "0")'
+    )
+    expect(() => parseServerArgs(["--keep-alive-timeout", "never"])).toThrow(/--keep-alive-timeout must be a positive/)
+    expect(() => parseServerArgs(["--max-connections", "0"])).toThrow(
+      '--max-connections must be a whole number of at least 1 (got "0")'
+    )
+    expect(() => parseServerArgs(["--admin-body-limit", "1.5"])).toThrow(
+      '--admin-body-limit must be a whole number of at least 1 (got "1.5")'
+    )
+  })
+
+  it("stop a start whose connection limits are out of range, naming the option and its flag", async () => {
+    await expect(startServer({ headerTimeoutSeconds: 3e6, logLevel: "silent" })).rejects.toThrow(StartupError)
+    await expect(startServer({ headerTimeoutSeconds: 3e6, logLevel: "silent" })).rejects.toThrow(
+      "headerTimeoutSeconds (--header-timeout) must be a number of seconds above 0 and at most 2147483 (got 3000000)"
+    )
+    await expect(startServer({ maxConnections: 0.5, logLevel: "silent" })).rejects.toThrow(
+      "maxConnections (--max-connections) must be a whole number of at least 1 (got 0.5)"
+    )
   })
 
   it("document a variable and a default where the flag has them", () => {

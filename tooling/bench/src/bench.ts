@@ -11,6 +11,7 @@ import type { Machine, Results } from "./results.ts"
 import { runClient } from "./sections/client.ts"
 import { runColdStart } from "./sections/coldstart.ts"
 import { runFleet } from "./sections/fleet.ts"
+import { runSlowloris } from "./sections/slowloris.ts"
 import { runSoak } from "./sections/soak.ts"
 import { runThroughput } from "./sections/throughput.ts"
 import { runTokenMemory } from "./sections/tokens.ts"
@@ -53,6 +54,9 @@ const run: Record<Section, (o: BenchOptions, into: Partial) => Promise<void>> = 
   },
   soak: async (o, into) => {
     into.soak = await onEachRuntime((r) => runSoak(o, r))
+  },
+  slowloris: async (o, into) => {
+    into.slowloris = await onEachRuntime((r) => runSlowloris(o, r))
   },
   client: async (o, into) => {
     into.client = await runClient(o.clientCalls, o.quick ? 100 : 400)
@@ -102,6 +106,7 @@ const wrongReplies = (r: Results): number =>
     ...(r.tokens ?? []),
     ...(r.fleet ?? []).flatMap((f) => f.loads),
     ...(r.soak ?? []).map((s) => s.load)
-  ].reduce((n, m) => n + m.statusErrors, 0)
+  ].reduce((n, m) => n + m.statusErrors, 0) +
+  (r.slowloris ?? []).reduce((n, s) => n + s.alone.errors + s.underSlowloris.errors, 0)
 
 process.exitCode = await main()

@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util"
 import { type Generator, pickGenerator } from "./load/generator.ts"
 
-export const sectionNames = ["throughput", "tokens", "fleet", "soak", "client", "coldstart"] as const
+export const sectionNames = ["throughput", "tokens", "fleet", "soak", "slowloris", "client", "coldstart"] as const
 export type Section = (typeof sectionNames)[number]
 
 export interface BenchOptions {

@@ -174,6 +174,35 @@ const sections = (r: Results): Array<string> => {
       )
     )
   }
+  if (r.slowloris !== undefined) {
+    out.push("## Slowloris (one sequential keep-alive client, alone and beside 1,000 slow request heads)")
+    out.push(
+      table(
+        [
+          "Runtime",
+          "Seconds",
+          "Alone p50 / p99 ms",
+          "Under slowloris p50 / p99 ms",
+          "Max ms alone / under",
+          "Requests alone / under",
+          "Errors",
+          "Slow open at end",
+          "Closed by header timeout"
+        ],
+        r.slowloris.map((s) => [
+          s.runtime,
+          String(s.seconds),
+          `${s.alone.p50Ms.toFixed(2)} / ${s.alone.p99Ms.toFixed(2)}`,
+          `${s.underSlowloris.p50Ms.toFixed(2)} / ${s.underSlowloris.p99Ms.toFixed(2)}`,
+          `${s.alone.maxMs.toFixed(1)} / ${s.underSlowloris.maxMs.toFixed(1)}`,
+          `${int(s.alone.requests)} / ${int(s.underSlowloris.requests)}`,
+          String(s.alone.errors + s.underSlowloris.errors),
+          int(s.slowOpenAtEnd),
+          int(s.slowClosedByServer)
+        ])
+      )
+    )
+  }
   if (r.client?.available === true) {
     const c = r.client
     out.push("## Client (Node, Promise facade)")

@@ -3,6 +3,7 @@ import type { BenchOptions } from "./options.ts"
 import type { ClientResult } from "./sections/client.ts"
 import type { ColdStart } from "./sections/coldstart.ts"
 import type { FleetResult } from "./sections/fleet.ts"
+import type { SlowlorisResult } from "./sections/slowloris.ts"
 import type { SoakResult } from "./sections/soak.ts"
 import type { Cell } from "./sections/throughput.ts"
 import type { TokenMemory } from "./sections/tokens.ts"
@@ -26,6 +27,7 @@ export interface Results {
   readonly tokens?: ReadonlyArray<TokenMemory>
   readonly fleet?: ReadonlyArray<FleetResult>
   readonly soak?: ReadonlyArray<SoakResult>
+  readonly slowloris?: ReadonlyArray<SlowlorisResult>
   readonly client?: ClientResult
   readonly coldStart?: ReadonlyArray<ColdStart>
   /** Problems that stopped a section (the run goes on with the others). */

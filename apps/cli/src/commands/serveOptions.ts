@@ -47,6 +47,16 @@ const seconds = (spec: Spec<"seconds">) =>
     Flag.optional
   )
 
+const count = (spec: Spec<"count">) =>
+  Flag.Int(spec.flag).pipe(
+    Flag.withDescription(serveFlagHelp(spec)),
+    Flag.filter(
+      (n) => n >= 1,
+      () => "a whole number of at least 1"
+    ),
+    Flag.optional
+  )
+
 const cliFlag = (spec: ServeFlag, ownPort?: number): Flag.Flag<unknown> => {
   switch (spec.kind) {
     case "port":
@@ -57,6 +67,8 @@ const cliFlag = (spec: ServeFlag, ownPort?: number): Flag.Flag<unknown> => {
       return switchFlag(spec)
     case "seconds":
       return seconds(spec)
+    case "count":
+      return count(spec)
     case "text":
       return text(spec)
   }

@@ -23,4 +23,6 @@ export interface AdminDeps {
   readonly ecsUrl: () => string | null
   /** The web console's files, served at `/`; absent or null: a page says how to build them. */
   readonly consoleFiles?: ConsoleFiles | null
+  /** Request bodies above this many bytes are refused with 413 (default: ConnectionLimits.ts). */
+  readonly bodyLimitBytes?: number
 }

@@ -4,10 +4,20 @@ import { honoPath } from "@aliyun-imds/admin-api"
 import { Cause, Effect, Exit, Option } from "effect"
 import type { Context } from "hono"
 import { Hono } from "hono"
+import { defaultAdminBodyLimitBytes } from "../ConnectionLimits.ts"
 import type { AdminDeps } from "./AdminDeps.ts"
 import { adminAuth } from "./auth.ts"
+import { readBodyWithin } from "./bodyLimit.ts"
 import { serveConsole } from "./ConsolePages.ts"
-import { failureOf, failureResponse, internalError, methodNotAllowed, newRequestId, routeNotFound } from "./errors.ts"
+import {
+  bodyTooLarge,
+  failureOf,
+  failureResponse,
+  internalError,
+  methodNotAllowed,
+  newRequestId,
+  routeNotFound
+} from "./errors.ts"
 import { type AdminHandlers, type AdminRoute, adminRoutes, type Reply } from "./Handlers.ts"
 import { auditHandlers } from "./routes/audit.ts"
 import { clockHandlers } from "./routes/clock.ts"
@@ -57,6 +67,7 @@ const toResponse = (reply: Reply, requestId: string): Response => {
 
 export const makeAdminApp = (deps: AdminDeps): Hono => {
   const routes = adminRoutes(adminHandlers(deps))
+  const bodyLimit = deps.bodyLimitBytes ?? defaultAdminBodyLimitBytes
 
   // A change is answered once it is durable: the state is saved after the operation, whatever its outcome.
   const save = deps.saveState
@@ -66,7 +77,10 @@ export const makeAdminApp = (deps: AdminDeps): Hono => {
   const run = (route: AdminRoute) =>
     async function adminOperation(c: Context): Promise<Response> {
       const requestId = newRequestId()
-      const raw = { params: c.req.param(), url: new URL(c.req.url), bodyText: await c.req.text() }
+      const bodyText = await readBodyWithin(c.req.raw, bodyLimit)
+      // Refused before the operation runs: nothing changes.
+      if (bodyText === null) return failureResponse(bodyTooLarge(bodyLimit), requestId)
+      const raw = { params: c.req.param(), url: new URL(c.req.url), bodyText }
       const operation = route.op.method === "GET" ? route.run(raw) : durably(route.run(raw))
       const exit = await deps.runtime.runPromiseExit(operation, { signal: c.req.raw.signal })
       const operationId = route.id

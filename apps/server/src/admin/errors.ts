@@ -117,6 +117,12 @@ export const methodNotAllowed = (method: string, allow: ReadonlyArray<string>): 
   Message: `Method ${method} is not allowed here; use ${allow.join(", ")}.`
 })
 
+export const bodyTooLarge = (limit: number): Failure => ({
+  status: 413,
+  Code: "RequestBodyTooLarge",
+  Message: `The request body is larger than the admin API's limit of ${limit} bytes.`
+})
+
 export const unauthorized: Failure = {
   status: 401,
   Code: "InvalidAuthorization",

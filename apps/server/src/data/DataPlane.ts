@@ -1,6 +1,6 @@
 // The metadata listener as a Hono app over the pipeline, through the Fetch adapter: for in-process callers and tests,
 // which name the peer in the bindings (`app.request(path, init, { peer })`). Real listeners drive the pipeline
-// natively (platform/nodeData.ts, platform/bunData.ts).
+// natively (platform/nodeData.ts, on Node and on Bun).
 import { Hono } from "hono"
 import type { Logger } from "../Log.ts"
 import type { DataPlaneBehaviour } from "../ServerOptions.ts"

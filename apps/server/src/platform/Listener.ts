@@ -1,5 +1,6 @@
 // A started listener, and the two kinds a runtime can start: the data plane (the pipeline driven natively through the
 // request port) and any Fetch handler (the admin app).
+import type { ConnectionLimits } from "../ConnectionLimits.ts"
 import type { Pipeline } from "../data/MetadataRequest.ts"
 
 /** Where a Fetch listener binds: a TCP address and port (0 picks a free one), or a Unix socket's path. */
@@ -20,8 +21,8 @@ export type FetchHandler = (request: Request) => Response | Promise<Response>
 export interface RuntimeListeners {
   readonly name: "node" | "bun"
   /** On a Unix socket the client has no address: it is an unmatched peer (the fleet's default instance). */
-  readonly data: (pipeline: Pipeline, bind: Bind) => Promise<Listener>
-  readonly fetch: (handler: FetchHandler, bind: Bind) => Promise<Listener>
+  readonly data: (pipeline: Pipeline, bind: Bind, limits: ConnectionLimits) => Promise<Listener>
+  readonly fetch: (handler: FetchHandler, bind: Bind, limits: ConnectionLimits) => Promise<Listener>
 }
 
 /** `http://host:port` with IPv6 hosts bracketed. */

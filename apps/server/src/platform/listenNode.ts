@@ -1,15 +1,19 @@
-// Node listeners via node:http (the data plane) or @hono/node-server (a Fetch handler, on TCP or a Unix socket),
-// with graceful close (idle keep-alive sockets closed, in-flight ones finish).
+// Listeners via node:http (the data plane) or @hono/node-server (a Fetch handler, on TCP or a Unix socket), with the
+// connection limits (connectionGuard.ts) and graceful close (idle keep-alive sockets closed, in-flight ones finish).
+// Bun runs these too, through its node:http: Bun.serve shows no connection, so it could not enforce the limits.
 import { createServer, type Server } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 import { createAdaptorServer } from "@hono/node-server"
+import type { ConnectionLimits } from "../ConnectionLimits.ts"
 import type { Pipeline } from "../data/MetadataRequest.ts"
+import { guardConnections } from "./connectionGuard.ts"
 import { type Bind, type FetchHandler, type Listener, type RuntimeListeners, urlOf } from "./Listener.ts"
 import { nodeDataHandler } from "./nodeData.ts"
 import { prepareSocketPath, restrictSocketPath } from "./unixSocket.ts"
 
-const listen = async (server: Server, bind: Bind): Promise<Listener> => {
+const listen = async (server: Server, bind: Bind, limits: ConnectionLimits): Promise<Listener> => {
   if ("socket" in bind) await prepareSocketPath(bind.socket)
+  guardConnections(server, limits)
   return new Promise((resolve, reject) => {
     // Bad request lines, oversized headers and the like get a 400 and a closed socket, never a crash.
     // As Node's default handler does, the 400 goes out only if nothing was written on the socket yet.
@@ -48,18 +52,20 @@ const listen = async (server: Server, bind: Bind): Promise<Listener> => {
 
 export const nodeListeners: RuntimeListeners = {
   name: "node",
-  data: (pipeline: Pipeline, bind) =>
+  data: (pipeline: Pipeline, bind, limits) =>
     listen(
       createServer(
         "socket" in bind
           ? nodeDataHandler(pipeline, "localhost", () => "unsupported")
           : nodeDataHandler(pipeline, bind.host)
       ),
-      bind
+      bind,
+      limits
     ),
-  fetch: (handler: FetchHandler, bind) =>
+  fetch: (handler: FetchHandler, bind, limits) =>
     listen(
       createAdaptorServer({ fetch: handler, hostname: "socket" in bind ? "localhost" : bind.host }) as Server,
-      bind
+      bind,
+      limits
     )
 }
