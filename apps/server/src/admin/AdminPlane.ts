@@ -8,6 +8,7 @@ import { defaultAdminBodyLimitBytes } from "../ConnectionLimits.ts"
 import type { AdminDeps } from "./AdminDeps.ts"
 import { adminAuth } from "./auth.ts"
 import { readBodyWithin } from "./bodyLimit.ts"
+import { crossSiteGuard } from "./crossSite.ts"
 import { serveConsole } from "./ConsolePages.ts"
 import {
   bodyTooLarge,
@@ -102,6 +103,7 @@ export const makeAdminApp = (deps: AdminDeps): Hono => {
     }
 
   const app = new Hono()
+  app.use("*", crossSiteGuard(deps.token !== null))
   serveConsole(app, deps.consoleFiles ?? null)
   const open = new Set(routes.filter((r) => r.op.auth === false).map((r) => honoPath(r.op.path)))
   app.use("*", adminAuth(deps.token, open))
