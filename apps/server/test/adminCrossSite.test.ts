@@ -71,10 +71,13 @@ describe("the admin listener and web pages", () => {
 
 describe("host and origin rules", () => {
   it("reads the name of a Host header", () => {
-    assert.deepStrictEqual(
-      ["127.0.0.1:8101", "[::1]:8101", "[::1]", "LocalHost:1", "example"].map(hostOf),
-      ["127.0.0.1", "::1", "::1", "localhost", "example"]
-    )
+    assert.deepStrictEqual(["127.0.0.1:8101", "[::1]:8101", "[::1]", "LocalHost:1", "example"].map(hostOf), [
+      "127.0.0.1",
+      "::1",
+      "::1",
+      "localhost",
+      "example"
+    ])
   })
   it("takes IP literals and localhost names as addresses, domain names not", () => {
     for (const host of ["127.0.0.1:8101", "10.0.0.5", "[::1]:8101", "localhost", "app.localhost:1"]) {

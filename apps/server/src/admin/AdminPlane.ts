@@ -8,8 +8,8 @@ import { defaultAdminBodyLimitBytes } from "../ConnectionLimits.ts"
 import type { AdminDeps } from "./AdminDeps.ts"
 import { adminAuth } from "./auth.ts"
 import { readBodyWithin } from "./bodyLimit.ts"
-import { crossSiteGuard } from "./crossSite.ts"
 import { serveConsole } from "./ConsolePages.ts"
+import { crossSiteGuard } from "./crossSite.ts"
 import {
   bodyTooLarge,
   failureOf,
