@@ -25,7 +25,7 @@ export type BindingOverlap =
   | { readonly severity: "warning"; readonly outer: Binding; readonly inner: Binding; readonly message: string }
 
 const shown = (b: Binding): string => {
-  const canonical = isSingleAddress(b.cidr) ? formatCidr(b.cidr).replace(/\/(32|128)$/, "") : formatCidr(b.cidr)
+  const canonical = isSingleAddress(b.cidr) ? formatCidr(b.cidr).split("/")[0] : formatCidr(b.cidr)
   return canonical === b.text ? `${b.text} (${b.instanceId})` : `${b.text} = ${canonical} (${b.instanceId})`
 }
 
@@ -52,29 +52,25 @@ export const bindingsOf = (
 
 const overlapOf = (earlier: Binding, later: Binding): BindingOverlap | null => {
   if (earlier.instanceId === later.instanceId) return null
-  const [a, b] = [earlier.cidr, later.cidr]
-  if (a.prefix === b.prefix) {
-    return cidrWithin(b, a)
+  if (earlier.cidr.prefix === later.cidr.prefix) {
+    return cidrWithin(later.cidr, earlier.cidr)
       ? { severity: "error", first: earlier, second: later, message: sameRangeMessage(earlier, later) }
       : null
   }
-  const [outer, inner] = byPrecedence(a, b) < 0 ? [later, earlier] : [earlier, later]
+  const [inner, outer] = [earlier, later].sort((x, y) => byPrecedence(x.cidr, y.cidr)) as [Binding, Binding]
   return cidrWithin(inner.cidr, outer.cidr)
     ? { severity: "warning", outer, inner, message: containsMessage(outer, inner) }
     : null
 }
 
-/** Every overlap between bindings of different instances, errors and warnings, in fleet order. */
-export const bindingOverlaps = (bindings: ReadonlyArray<Binding>): Array<BindingOverlap> => {
-  const found: Array<BindingOverlap> = []
-  for (let j = 1; j < bindings.length; j++) {
-    for (let i = 0; i < j; i++) {
-      const overlap = overlapOf(bindings[i]!, bindings[j]!)
-      if (overlap !== null) found.push(overlap)
-    }
-  }
-  return found
-}
+/** Every overlap between bindings of different instances, errors and warnings, in fleet order (of the later one). */
+export const bindingOverlaps = (bindings: ReadonlyArray<Binding>): Array<BindingOverlap> =>
+  bindings.flatMap((later, j) =>
+    bindings.slice(0, j).flatMap((earlier) => {
+      const overlap = overlapOf(earlier, later)
+      return overlap === null ? [] : [overlap]
+    })
+  )
 
 /** The overlaps of a fleet's instances, each entry named as the fleet file names it (`instances[1]…`). */
 export const fleetOverlaps = (
