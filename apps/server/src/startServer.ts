@@ -89,7 +89,9 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
   })
   const { runtime, services } = built
   const sink = options.logSink ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const log = makeLogger(options.logLevel ?? "info", sink, services.clock.nowUnsafe)
+  const log = makeLogger(options.logLevel ?? "info", sink, services.clock.nowUnsafe, {
+    ...(options.logFormat === undefined ? {} : { format: options.logFormat })
+  })
   logBindingWarnings(log, fleet)
   const state =
     opened === null
