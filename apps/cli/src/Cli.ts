@@ -8,6 +8,7 @@ import { credentials } from "./commands/credentials.ts"
 import { events, spot } from "./commands/events.ts"
 import { exec } from "./commands/exec.ts"
 import { certificate, reload, reset, revokeTokens } from "./commands/fleet.ts"
+import { fleet } from "./commands/fleetFile.ts"
 import { get, token } from "./commands/get.ts"
 import { identity } from "./commands/identity.ts"
 import { init, schema } from "./commands/init.ts"
@@ -25,7 +26,7 @@ export const cli = Command.make("aliyun-imds").pipe(
     "Emulate Alibaba Cloud ECS instance metadata (IMDS): serve it, query it like an instance, and script it"
   ),
   Command.withSubcommands([
-    { group: "Emulator", commands: [serve, sandbox, check, exec, init, schema] },
+    { group: "Emulator", commands: [serve, sandbox, check, exec, init, schema, fleet] },
     { group: "Client (like code on the instance)", commands: [get, token, credentials, identity] },
     {
       group: "Admin (drives a running emulator)",

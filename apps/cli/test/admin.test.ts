@@ -178,7 +178,8 @@ describe("throttle, faults, tokens, reload, reset", () => {
     assert.deepStrictEqual(reloaded, {
       source: "built-in default instance",
       defaultInstanceId: server().defaultInstanceId,
-      instanceCount: 1
+      instanceCount: 1,
+      warnings: []
     })
     await runCli(["set", "default", "hostname", "changed", ...admin])
     await json(["reset", "--all", ...admin])

@@ -114,6 +114,36 @@ describe("serve", () => {
     }
   })
 
+  it("--log-format human --log-level debug writes one readable line per metadata request", async () => {
+    const served = await serveCli([
+      "--port",
+      "0",
+      "--admin-port",
+      "0",
+      "--no-ecs",
+      "--log-format",
+      "human",
+      "--log-level",
+      "debug"
+    ])
+    try {
+      await runCli(["get", "meta-data/instance-id", "--mode", "normal", "--endpoint", served.dataUrl])
+      const line = served
+        .output()
+        .stderr.split("\n")
+        .find((l) => / DEBUG request /.test(l))
+      assert.match(
+        line ?? "",
+        new RegExp(
+          String.raw`^\S+Z DEBUG request method=GET path=/latest/meta-data/instance-id status=200 mode=normal ` +
+            String.raw`instanceId=${served.instanceId} peer=127\.0\.0\.1 durationMs=[\d.]+$`
+        )
+      )
+    } finally {
+      assert.strictEqual(await served.stop("SIGTERM"), 0)
+    }
+  })
+
   it("serves a fleet file and names the bad field of an invalid one in one line (exit 1)", async () => {
     const good = join(dir, "fleet.yaml")
     writeFileSync(good, "version: 1\ninstances:\n  - instanceId: i-clifleet01\n")

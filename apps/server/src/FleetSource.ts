@@ -2,8 +2,9 @@
 // default instance. Command-line defaults (seed, HttpTokens, HttpEndpoint) apply to what the file leaves unset.
 import { readFile } from "node:fs/promises"
 import { extname } from "node:path"
-import { decodeFleetResult, defaultFleet, type FleetConfig, type FleetInvalid } from "@aliyun-imds/core"
+import { decodeFleetResult, defaultFleet, type FleetConfig, type FleetInvalid, fleetOverlaps } from "@aliyun-imds/core"
 import { Result } from "effect"
+import type { Logger } from "./Log.ts"
 import type { ServerOptions } from "./ServerOptions.ts"
 
 export class FleetLoadError extends Error {
@@ -55,3 +56,22 @@ export const fleetSource = (options: ServerOptions): FleetSource => {
     }
   }
 }
+
+/**
+ * Logs each block of the fleet that contains another instance's longer one (the longer prefix wins; docs/fleet.md)
+ * as a warning naming both instances and both ranges, and returns the warnings' sentences. A range bound to two
+ * instances never gets here: decoding refuses it.
+ */
+export const logBindingWarnings = (log: Logger, config: FleetConfig): Array<string> =>
+  fleetOverlaps(config.instances).flatMap((o) => {
+    if (o.severity === "error") return []
+    log.log("warn", "address bindings overlap: the longer prefix wins", {
+      entry: o.outer.path,
+      outer: o.outer.text,
+      outerInstanceId: o.outer.instanceId,
+      inner: o.inner.text,
+      innerInstanceId: o.inner.instanceId,
+      detail: o.message
+    })
+    return [`${o.outer.path}: ${o.message}`]
+  })

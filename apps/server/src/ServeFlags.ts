@@ -2,6 +2,7 @@
 // both derive their parsers, help and checks from this table, so a flag is added or documented in one place.
 import { tokenGetPolicies } from "@aliyun-imds/core"
 import { HttpEndpoint, HttpTokens } from "@aliyun-imds/core/enumerations"
+import { logFormats } from "./Log.ts"
 import { attributePolicies, type ServerOptions } from "./ServerOptions.ts"
 
 interface Common {
@@ -167,6 +168,14 @@ export const serveFlags = {
     description:
       "Journal the calling process (pid, executable, command line; Linux) of all requests, of normal-mode " +
       "(token-less) ones only, or of none (default normal)"
+  },
+  logFormat: {
+    flag: "log-format",
+    kind: "choice",
+    values: logFormats,
+    description:
+      "Log lines as JSON objects (default) or as one readable 'time LEVEL message key=value…' line each; " +
+      "--log-level debug adds one line per metadata request"
   },
   tokenGet: {
     flag: "token-get",

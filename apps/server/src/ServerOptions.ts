@@ -1,7 +1,7 @@
 // Options of an emulator process: listeners, fleet source, defaults for instances the file leaves unset, and the
 // switches for behaviour the spec marks unknown ([?]) — each with the spec's suggested default.
 import type { FleetConfig, IdentityPem } from "@aliyun-imds/core"
-import type { LogLevel } from "./Log.ts"
+import type { LogFormat, LogLevel } from "./Log.ts"
 
 export interface DataPlaneBehaviour {
   /** What a disabled endpoint (HttpEndpoint=disabled) does: 403 on every path, reset the connection, or never answer. */
@@ -83,6 +83,8 @@ export interface ServerOptions {
   /** Default `normal`: token-less requests, the ones a move to HttpTokens=required breaks, but no token-mode ones. */
   readonly attribute?: AttributePolicy
   readonly logLevel?: LogLevel
+  /** `json` (default): one JSON object per line; `human`: one readable `time LEVEL message key=value…` line. */
+  readonly logFormat?: LogFormat
   /** Where log lines go; stderr by default. */
   readonly logSink?: (line: string) => void
 }

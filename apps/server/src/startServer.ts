@@ -7,7 +7,7 @@ import { connectionLimitsOf } from "./ConnectionLimits.ts"
 import { Holds } from "./data/Holds.ts"
 import { makePipeline } from "./data/Pipeline.ts"
 import { makeEcsHandler } from "./ecs/EcsApp.ts"
-import { fleetSource } from "./FleetSource.ts"
+import { fleetSource, logBindingWarnings } from "./FleetSource.ts"
 import { readIdentityFile, writeIdentityFile } from "./IdentityFile.ts"
 import { makeLogger } from "./Log.ts"
 import { readConsoleFiles } from "./platform/consoleFiles.ts"
@@ -89,7 +89,10 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
   })
   const { runtime, services } = built
   const sink = options.logSink ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const log = makeLogger(options.logLevel ?? "info", sink, services.clock.nowUnsafe)
+  const log = makeLogger(options.logLevel ?? "info", sink, services.clock.nowUnsafe, {
+    ...(options.logFormat === undefined ? {} : { format: options.logFormat })
+  })
+  logBindingWarnings(log, fleet)
   const state =
     opened === null
       ? null

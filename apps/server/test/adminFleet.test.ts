@@ -16,6 +16,12 @@ let file: string
 const fleetYaml = (instanceId: string, zone = "cn-hangzhou-h") =>
   `version: 1\nseed: admin-fleet-test\ninstances:\n  - instanceId: ${instanceId}\n    regionId: cn-hangzhou\n    zoneId: ${zone}\n`
 
+/** Two instances, i-wide01 and i-narrow01, bound to these addresses. */
+const bindings = (wide: ReadonlyArray<string>, narrow: ReadonlyArray<string>) =>
+  `version: 1\nseed: admin-fleet-test\ninstances:\n` +
+  `  - instanceId: i-wide01\n    sourceAddresses: ${JSON.stringify(wide)}\n` +
+  `  - instanceId: i-narrow01\n    sourceAddresses: ${JSON.stringify(narrow)}\n`
+
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "aliyun-imds-admin-"))
   file = join(dir, "fleet.yaml")
@@ -59,6 +65,53 @@ describe("reload", () => {
     expect(gone.status).toBe(400)
     expect(gone.json.Message).toContain("ENOENT")
     expect((await get(instanceId)).text).toBe("i-first01")
+  })
+
+  it("refuses a range bound to two instances with 400 naming both instances and ranges; the old fleet stays", async () => {
+    await writeFile(file, bindings(["127.0.0.0/24"], ["::ffff:127.0.0.0/120"]))
+    const r = await send("POST", "/v1/reload")
+    expect([r.status, r.json.Code]).toEqual([400, "InvalidParameter"])
+    expect(r.json.Message).toContain('"instances[1].sourceAddresses[0]"')
+    expect(r.json.Message).toContain(
+      "::ffff:127.0.0.0/120 = 127.0.0.0/24 (i-narrow01) is the same range as 127.0.0.0/24 (i-wide01)"
+    )
+    expect((await get(instanceId)).text).toBe("i-first01")
+  })
+
+  it("serves a nested binding by the longer prefix, and answers and logs the overlap as a warning", async () => {
+    const lines: Array<Record<string, unknown>> = []
+    await h.dispose()
+    const source = fleetSource({ configPath: file })
+    h = await makeHarness({
+      fleet: await source.load(),
+      source,
+      log: { level: "warn", sink: (line) => lines.push(JSON.parse(line)) }
+    })
+    await writeFile(file, bindings(["127.0.0.0/24"], ["127.0.0.2"]))
+    const r = await send("POST", "/v1/reload")
+    const warning =
+      "instances[0].sourceAddresses[0]: 127.0.0.0/24 (i-wide01) contains 127.0.0.2 (i-narrow01): peers in 127.0.0.2 " +
+      "are i-narrow01 (the longer prefix wins)"
+    expect([r.status, r.json.warnings]).toEqual([200, [warning]])
+    expect(lines).toMatchObject([
+      {
+        level: "warn",
+        message: "address bindings overlap: the longer prefix wins",
+        entry: "instances[0].sourceAddresses[0]",
+        outer: "127.0.0.0/24",
+        outerInstanceId: "i-wide01",
+        inner: "127.0.0.2",
+        innerInstanceId: "i-narrow01"
+      }
+    ])
+    const as = (address: string) => h.request(instanceId, {}, { address, port: 40000 }).then((res) => res.text())
+    expect([await as("127.0.0.2"), await as("127.0.0.3")]).toEqual(["i-narrow01", "i-wide01"])
+  })
+
+  it("answers no warnings for a fleet whose bindings do not overlap", async () => {
+    await writeFile(file, bindings(["127.0.0.0/25"], ["127.0.0.128/25"]))
+    const r = await send("POST", "/v1/reload")
+    expect([r.status, r.json.warnings]).toEqual([200, []])
   })
 
   it("answers an unexpected failure with 500 InternalError, ECS-shaped", async () => {

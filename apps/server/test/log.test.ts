@@ -14,7 +14,7 @@ describe("log lines", () => {
       "info",
       (line) => lines.push(JSON.parse(line)),
       () => virtual,
-      () => wall
+      { wallNow: () => wall }
     )
     log.log("info", "close", { n: 1 })
     virtual = wall + 10 * 86_400_000

@@ -24,7 +24,8 @@ describe("serve flags", () => {
       ...["--state", "state.json", "--state-reset", "--state-flush", "0.5"],
       ...["--ecs-host", "127.0.0.3", "--ecs-port", "0", "--no-ecs"],
       ...["--header-timeout", "2.5", "--keep-alive-timeout", "30", "--max-connections", "64"],
-      ...["--admin-body-limit", "4096"]
+      ...["--admin-body-limit", "4096"],
+      ...["--log-format", "human"]
     ])
     expect(options).toMatchObject({
       ecsHost: "127.0.0.3",
@@ -46,7 +47,8 @@ describe("serve flags", () => {
       headerTimeoutSeconds: 2.5,
       keepAliveTimeoutSeconds: 30,
       maxConnections: 64,
-      adminBodyLimitBytes: 4096
+      adminBodyLimitBytes: 4096,
+      logFormat: "human"
     })
   })
 
@@ -56,6 +58,9 @@ describe("serve flags", () => {
     )
     expect(() => parseServerArgs(["--attribute", "some"])).toThrow(
       '--attribute must be one of all, normal, off (got "some")'
+    )
+    expect(() => parseServerArgs(["--log-format", "xml"])).toThrow(
+      '--log-format must be one of json, human (got "xml")'
     )
     expect(() => parseServerArgs(["--port", "70000"])).toThrow('--port must be a port number 0..65535 (got "70000")')
     expect(() => parseServerArgs(["--nope", "1"])).toThrow(/nope/)

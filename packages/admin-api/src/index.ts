@@ -52,7 +52,7 @@ export {
   FaultRuleView,
   FaultsRemoved
 } from "./operations/Faults.ts"
-export { FleetStatus, pemContentType, ResetRequest } from "./operations/Fleet.ts"
+export { FleetStatus, pemContentType, ReloadStatus, ResetRequest } from "./operations/Fleet.ts"
 export { AddInstanceRequest, InstanceDetail, InstanceList, RemovedInstance } from "./operations/Instances.ts"
 export { MetadataItem, MetadataParams, RenderQuery, SetMetadataRequest } from "./operations/Metadata.ts"
 export {

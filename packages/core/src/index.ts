@@ -145,6 +145,10 @@ export {
   withImdsSupport
 } from "./ecs/index.ts"
 export {
+  type Binding,
+  type BindingOverlap,
+  bindingOverlaps,
+  bindingsOf,
   checkMetadataOptions,
   decodeFleet,
   decodeFleetResult,
@@ -159,6 +163,7 @@ export {
   FleetStore,
   type FleetStoreApi,
   fleetJsonSchema,
+  fleetOverlaps,
   formatFieldPath,
   formatIp,
   Instance,

@@ -187,17 +187,27 @@ instances:
     )
   })
 
-  it("rejects an address or block bound to two instances, in any spelling", () => {
+  it("rejects an address or block bound to two instances, in any spelling, naming both instances and ranges", () => {
     const clash = (a: string, b: string) =>
       problem(withInstances({ instanceId: "i-a", sourceAddresses: [a] }, { instanceId: "i-b", sourceAddresses: [b] }))
     assert.strictEqual(
       clash("127.0.0.2", "127.0.0.2"),
-      "instances[1].sourceAddresses[0]: 127.0.0.2 is already bound to i-a"
+      "instances[1].sourceAddresses[0]: 127.0.0.2 (i-b) is the same range as 127.0.0.2 (i-a) at " +
+        "instances[0].sourceAddresses[0]: a peer in it could be either instance"
     )
-    assert.match(clash("127.0.0.2", "::ffff:127.0.0.2"), /already bound to i-a/)
-    assert.match(clash("127.0.0.2", "127.0.0.2/32"), /already bound to i-a/)
-    assert.match(clash("::1", "0:0::1"), /already bound to i-a/)
-    assert.match(clash("10.0.0.0/8", "10.0.0.0/8"), /already bound to i-a/)
+    assert.match(
+      clash("127.0.0.2", "::ffff:127.0.0.2"),
+      /::ffff:127\.0\.0\.2 = 127\.0\.0\.2 \(i-b\) is the same range as 127\.0\.0\.2 \(i-a\)/
+    )
+    assert.match(
+      clash("127.0.0.2", "127.0.0.2/32"),
+      /127\.0\.0\.2\/32 = 127\.0\.0\.2 \(i-b\) is the same range as 127\.0\.0\.2 \(i-a\)/
+    )
+    assert.match(clash("::1", "0:0::1"), /0:0::1 = ::1 \(i-b\) is the same range as ::1 \(i-a\)/)
+    assert.match(
+      clash("10.0.0.0/8", "::ffff:10.0.0.0/104"),
+      /= 10\.0\.0\.0\/8 \(i-b\) is the same range as 10\.0\.0\.0\/8 \(i-a\)/
+    )
   })
 
   it("accepts nested blocks across instances and repeats within one instance", () => {

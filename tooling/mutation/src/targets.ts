@@ -20,6 +20,7 @@ export const targets: ReadonlyArray<Target> = [
       "src/token/TokenMac.ts",
       "src/token/TokenCache.ts",
       "src/fleet/FleetBinding.ts",
+      "src/fleet/BindingRule.ts",
       "src/fleet/IpAddress.ts",
       "src/access/Throttle.ts"
     ],

@@ -7,7 +7,7 @@ import { Command, Flag } from "effect/cli"
 import type { OutputApi } from "../Output.ts"
 import { adminCommand } from "./shared.ts"
 
-type FleetStatus = AdminOutput<"ReloadFleet">
+type FleetStatus = AdminOutput<"ResetFleet">
 
 const status = (verb: string, s: FleetStatus, json: boolean, out: OutputApi) =>
   json ? out.json(s) : out.line(`${verb} ${s.source}: ${s.instanceCount} instance(s), default ${s.defaultInstanceId}`)
@@ -19,8 +19,20 @@ export const revokeTokens = adminCommand("revoke-tokens", {}, (f, api, out) =>
 ).pipe(Command.withDescription("Revoke every outstanding metadata token"))
 
 export const reload = adminCommand("reload", {}, (f, api, out) =>
-  Effect.flatMap(api.call("ReloadFleet"), (s) => status("reloaded", s, f.json, out))
-).pipe(Command.withDescription("Read the fleet file again (a bad file is refused and the running fleet stays)"))
+  Effect.flatMap(api.call("ReloadFleet"), (s) =>
+    f.json
+      ? out.json(s)
+      : Effect.andThen(
+          Effect.forEach(s.warnings, (w) => out.line(`warning: ${w}`), { discard: true }),
+          status("reloaded", s, false, out)
+        )
+  )
+).pipe(
+  Command.withDescription(
+    "Read the fleet file again (a bad file, or a range bound to two instances, is refused and the running fleet " +
+      "stays; nested address bindings are printed as warnings)"
+  )
+)
 
 export const reset = adminCommand(
   "reset",

@@ -15,7 +15,9 @@ const core = Effect.promise(() => import("@aliyun-imds/core"))
 const extraInstance = (n: number): string =>
   n === 2
     ? `  # Requests from 127.0.0.2 are served as this instance (every 127.x.y.z address is loopback on Linux:
-  # curl --interface 127.0.0.2 ...). It is in forced hardened mode: token-less reads get 403.
+  # curl --interface 127.0.0.2 ...). It is in forced hardened mode: token-less reads get 403. Blocks work too
+  # ("127.0.0.0/24"): the longest prefix that contains a peer wins, and two instances may not bind the same range
+  # (check a file with: aliyun-imds fleet check FILE).
   - hostname: web-2
     sourceAddresses: ["127.0.0.2"]
     metadataOptions:

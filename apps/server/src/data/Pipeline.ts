@@ -91,13 +91,14 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
     const status = statusOf(reply)
     const miss = typeof found === "string" ? found : null
     const durationMs = performance.now() - seen.started
+    const path = target.query === "" ? target.path : `${target.path}?${target.query}`
     journal.appendUnsafe({
       time: seen.now,
       instanceId,
       peerAddress: seen.peer.address,
       peerPort: seen.peer.port,
       method: seen.method,
-      path: target.query === "" ? target.path : `${target.path}?${target.query}`,
+      path,
       mode,
       status,
       userAgent: request.header("user-agent"),
@@ -111,7 +112,16 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
       if (miss !== null) counters.recordUnsafe(instanceId, CounterEvents.processMissed[miss])
     }
     if (debug) {
-      log.log("debug", "request", { instanceId, method: seen.method, status, mode, reason, durationMs })
+      log.log("debug", "request", {
+        method: seen.method,
+        path,
+        status,
+        mode,
+        instanceId,
+        peer: seen.peer.address,
+        reason,
+        durationMs
+      })
     }
     return reply
   }

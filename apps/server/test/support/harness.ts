@@ -9,7 +9,7 @@ import { makeDataApp } from "../../src/data/DataPlane.ts"
 import { Holds } from "../../src/data/Holds.ts"
 import type { Peer } from "../../src/data/MetadataRequest.ts"
 import type { FleetSource } from "../../src/FleetSource.ts"
-import { type LogLevel, makeLogger } from "../../src/Log.ts"
+import { type LogFormat, type LogLevel, makeLogger } from "../../src/Log.ts"
 import { type DataPlaneBehaviour, defaultBehaviour } from "../../src/ServerOptions.ts"
 import { buildServices, type CoreServices, type Runtime } from "../../src/Services.ts"
 
@@ -47,13 +47,19 @@ export interface HarnessOptions {
   /** The web console's files served at `/` (default: none, so `/` says how to build them). */
   readonly consoleFiles?: ReadonlyMap<string, Uint8Array>
   /** Where log lines go, and from which level; silent by default. */
-  readonly log?: { readonly level: LogLevel; readonly sink: (line: string) => void }
+  readonly log?: { readonly level: LogLevel; readonly sink: (line: string) => void; readonly format?: LogFormat }
 }
 
 export const makeHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
   const fleet = options.fleet ?? defaultFleet("harness")
   const { runtime, services } = await buildServices({ fleet })
-  const log = makeLogger(options.log?.level ?? "silent", options.log?.sink ?? (() => {}), services.clock.nowUnsafe)
+  const format = options.log?.format
+  const log = makeLogger(
+    options.log?.level ?? "silent",
+    options.log?.sink ?? (() => {}),
+    services.clock.nowUnsafe,
+    format === undefined ? {} : { format }
+  )
   const behaviour = { ...defaultBehaviour, ...options.behaviour }
   const holds = new Holds()
   const data = makeDataApp({ services, behaviour, log, holds })

@@ -18,6 +18,16 @@ export const FleetStatus = Schema.Struct({
   instanceCount: Schema.Finite
 })
 
+/** A reload's status, with the overlaps of address bindings the new file has that the rule resolves (docs/fleet.md). */
+export const ReloadStatus = Schema.Struct({
+  ...FleetStatus.fields,
+  warnings: Schema.Array(Schema.String).annotate({
+    description:
+      "One line per block that contains another instance's longer one, naming both instances and both ranges, and " +
+      "which wins (the longer prefix). A range bound to two instances is an error (400) instead."
+  })
+})
+
 export const pemContentType = "application/x-pem-file"
 
 const tag = "Fleet"
@@ -36,7 +46,7 @@ export const fleetOperations = {
     path: "/v1/reload",
     tag,
     summary: "Read the fleet file again and serve it; a bad file is refused and the running fleet stays",
-    success: json(FleetStatus)
+    success: json(ReloadStatus)
   }),
   DescribeIdentityCertificate: operation({
     method: "GET",

@@ -1,7 +1,9 @@
-// Which instance a TCP peer is: exact addresses in a Map, then CIDR blocks longest-prefix first, then the fleet's
-// default instance (or nobody, when unmatched peers are refused). Compiled once per fleet change, memoised per peer.
+// Which instance a TCP peer is, by the rule of BindingRule.ts: exact addresses in a Map, then CIDR blocks in order of
+// precedence (longest prefix first), then the fleet's default instance (or nobody, when unmatched peers are refused).
+// Compiled once per fleet change, memoised per peer.
 import { Effect } from "effect"
 import { UnboundPeer } from "../Errors.ts"
+import { byPrecedence } from "./BindingRule.ts"
 import type { FleetConfig } from "./FleetSchema.ts"
 import { type Cidr, cidrContains, formatIp, isSingleAddress, parseCidr, parseIp } from "./IpAddress.ts"
 
@@ -33,7 +35,7 @@ const indexAddresses = (config: BindingInput) => {
       } else blocks.push({ cidr, instanceId: instance.instanceId })
     }
   }
-  blocks.sort((a, b) => b.cidr.prefix - a.cidr.prefix)
+  blocks.sort((a, b) => byPrecedence(a.cidr, b.cidr))
   return { exact, blocks }
 }
 

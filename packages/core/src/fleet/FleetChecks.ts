@@ -3,6 +3,7 @@
 import { Result } from "effect"
 import { FleetInvalid } from "../Errors.ts"
 import { readUserData, userDataProblemMessage } from "../metadata/UserData.ts"
+import { type Binding, sameRangeMessage } from "./BindingRule.ts"
 import { defaultRoleOverlapSeconds, defaultRoleValiditySeconds } from "./FleetDefaults.ts"
 import type { InstanceDefaultsInput, InstanceInput, NetworkInterfaceInput } from "./FleetSchema.ts"
 import type { Instance } from "./Instance.ts"
@@ -117,26 +118,27 @@ export const checkUniqueIds = (
 }
 
 /**
- * No address or block may be bound to two instances: binding would be ambiguous. `::ffff:a.b.c.d`, `a.b.c.d` and
- * `a.b.c.d/32` are the same address; nested blocks are fine (the longest prefix wins).
+ * No range may be bound to two instances (BindingRule.ts): a peer in it could be either. `::ffff:a.b.c.d`, `a.b.c.d`
+ * and `a.b.c.d/32` are the same range; nested blocks are fine (the longest prefix wins; `bindingOverlaps` warns).
  */
 export const checkUniqueAddresses = (
   instances: ReadonlyArray<Pick<Instance, "instanceId" | "sourceAddresses">>,
   pathOf: (index: number) => string
 ): FleetInvalid | null => {
-  const owners = new Map<string, number>()
+  const owners = new Map<string, Binding>()
   for (let i = 0; i < instances.length; i++) {
-    const addresses = instances[i]!.sourceAddresses
-    for (let j = 0; j < addresses.length; j++) {
-      const cidr = parseCidr(addresses[j]!)
-      if (cidr === null) return invalid(`${pathOf(i)}.sourceAddresses[${j}]`, "expected an IP address or CIDR block")
+    const { instanceId, sourceAddresses } = instances[i]!
+    for (let j = 0; j < sourceAddresses.length; j++) {
+      const path = `${pathOf(i)}.sourceAddresses[${j}]`
+      const cidr = parseCidr(sourceAddresses[j]!)
+      if (cidr === null) return invalid(path, "expected an IP address or CIDR block")
+      const binding: Binding = { instanceId, text: sourceAddresses[j]!, path, cidr }
       const key = formatCidr(cidr)
       const owner = owners.get(key)
-      if (owner !== undefined && owner !== i) {
-        const other = instances[owner]!.instanceId
-        return invalid(`${pathOf(i)}.sourceAddresses[${j}]`, `${addresses[j]} is already bound to ${other}`)
+      if (owner !== undefined && owner.instanceId !== instanceId) {
+        return invalid(path, sameRangeMessage(owner, binding))
       }
-      owners.set(key, i)
+      owners.set(key, binding)
     }
   }
   return null

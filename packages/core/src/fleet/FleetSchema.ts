@@ -131,7 +131,11 @@ export type InstanceDefaultsInput = typeof InstanceDefaultsInput.Type
 export const InstanceInput = Schema.Struct({
   instanceId: opt(InstanceIdText),
   sourceAddresses: opt(
-    Schema.Array(SourceAddress).annotate({ description: "Peer addresses or CIDR blocks served as this instance." })
+    Schema.Array(SourceAddress).annotate({
+      description:
+        "Peer addresses or CIDR blocks served as this instance. The longest prefix that contains a peer wins (an exact " +
+        "address beats any block); the same range bound to two instances is an error."
+    })
   ),
   hostname: opt(Schema.String),
   instanceName: opt(Schema.String),

@@ -1,5 +1,6 @@
 // The fleet: its file (schema, decoding, generated defaults), the instance model, the live store of instance state
 // bound by peer address (and the address parsing it binds by), and the ECS metadata-options operations.
+export { type Binding, type BindingOverlap, bindingOverlaps, bindingsOf, fleetOverlaps } from "./BindingRule.ts"
 export {
   decodeFleet,
   decodeFleetResult,

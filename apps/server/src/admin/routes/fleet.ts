@@ -1,10 +1,10 @@
 // The fleet as a whole: back to the loaded file (optionally clearing every run-time rule and record), reload the file
 // (a bad file is refused naming the field and the running fleet keeps serving; run-time changes that still apply are
-// kept, the others logged), and the identity certificate.
+// kept, the others logged; nested address bindings are answered and logged as warnings), and the identity certificate.
 import { pemContentType } from "@aliyun-imds/admin-api"
 import { FleetInvalid } from "@aliyun-imds/core"
 import { Effect } from "effect"
-import { FleetLoadError } from "../../FleetSource.ts"
+import { FleetLoadError, logBindingWarnings } from "../../FleetSource.ts"
 import type { AdminDeps } from "../AdminDeps.ts"
 import type { AdminHandlers } from "../Handlers.ts"
 
@@ -36,24 +36,16 @@ export const fleetHandlers = ({ services, source, log }: AdminDeps) => {
     ResetFleet: ({ body }) =>
       Effect.andThen(body.all === true ? Effect.andThen(clearEverything, reset) : reset, status),
     ReloadFleet: () =>
-      Effect.andThen(
-        Effect.tap(
-          Effect.flatMap(load, (config) =>
-            Effect.tap(fleet.reload(config), () => ecsResources.reload(config.images, config.seed))
-          ),
-          (drops) =>
-            Effect.sync(() => {
-              for (const { entry, instanceId, reason } of drops) {
-                log.log("warn", "run-time change dropped on reload: it no longer applies", {
-                  entry,
-                  instanceId,
-                  reason
-                })
-              }
-            })
-        ),
-        status
-      ),
+      Effect.gen(function* () {
+        const config = yield* load
+        const drops = yield* fleet.reload(config)
+        yield* ecsResources.reload(config.images, config.seed)
+        for (const { entry, instanceId, reason } of drops) {
+          log.log("warn", "run-time change dropped on reload: it no longer applies", { entry, instanceId, reason })
+        }
+        const warnings = logBindingWarnings(log, config)
+        return { ...(yield* status), warnings }
+      }),
     DescribeIdentityCertificate: () =>
       Effect.map(identity.certificatePem, (body) => ({ body, contentType: pemContentType }))
   } satisfies Partial<AdminHandlers>
