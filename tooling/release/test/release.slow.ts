@@ -1,0 +1,139 @@
+// The release pipeline end to end: `pnpm release` run for real, in a copy of this checkout, against a verdaccio on
+// loopback; then a fresh project installs @aliyun-imds/cli from it with npm and serves and queries a fleet.
+// Only @aliyun-imds/* comes from the local registry (a scope registry in the project's .npmrc, and verdaccio has no
+// uplinks): their dependencies (effect, hono…) come from npm's usual registry, as for a user, mostly from npm's cache.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type Registry, startRegistry } from "../src/Registry.ts"
+import { checkoutStatus, copyWorkspace } from "../src/WorkspaceCopy.ts"
+
+const root = resolve(fileURLToPath(new URL("../../..", import.meta.url)))
+const scratch = mkdtempSync(join(tmpdir(), "aliyun-imds-release-"))
+const repo = join(scratch, "repo")
+const project = join(scratch, "project")
+const published = ["admin-api", "cli", "client", "core", "msw", "server"].map((n) => `@aliyun-imds/${n}`)
+const manifest = (path: string) => JSON.parse(readFileSync(path, "utf8")) as { version: string }
+const startVersion = manifest(join(root, "apps/cli/package.json")).version
+let registry: Registry | undefined
+let statusBefore = ""
+let released = ""
+
+/** The environment of a child: no npm_* variables inherited from the pnpm running this test, plus `extra`. */
+const cleanEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
+  npm_config_update_notifier: "false",
+  ...extra
+})
+
+const run = (cmd: string, args: ReadonlyArray<string>, cwd: string, env: NodeJS.ProcessEnv) => {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })
+  const output = `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}`
+  expect(r.status, `${cmd} ${args.join(" ")} failed:\n${output}`).toBe(0)
+  return output
+}
+
+beforeAll(async () => {
+  statusBefore = checkoutStatus(root)
+  copyWorkspace(root, repo)
+  mkdirSync(join(scratch, "registry"))
+  registry = await startRegistry(join(scratch, "registry"))
+})
+
+afterAll(async () => {
+  await registry?.stop()
+  rmSync(scratch, { recursive: true, force: true })
+})
+
+describe("pnpm release", () => {
+  it("versions, builds and publishes every package to the registry, leaving the checkout untouched", async () => {
+    const url = registry!.url
+    const host = url.replace(/^http:/, "")
+    const token = await registry!.addUser("release-test", "throwaway-password")
+    const npmrc = join(scratch, "publisher.npmrc")
+    writeFileSync(npmrc, `registry=${url}\n@aliyun-imds:registry=${url}\n${host}:_authToken=${token}\n`)
+    const started = Date.now()
+    const output = run("pnpm", ["release"], repo, cleanEnv({ NPM_CONFIG_USERCONFIG: npmrc, npm_config_registry: url }))
+    process.stderr.write(`release: pnpm release took ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+
+    released = manifest(join(repo, "apps/cli/package.json")).version
+    // The first release is 0.1.0: the packages sit at 0.0.0 until then, and the pending changesets are minor bumps.
+    if (startVersion === "0.0.0") expect(released).toBe("0.1.0")
+    expect(readdirSync(join(repo, ".changeset")).sort()).toEqual(["README.md", "config.json"])
+    for (const name of published) {
+      expect(output).toContain(`New tag: ${name}@${released}`)
+      const doc = await registry!.packument(name)
+      expect(doc?.["dist-tags"].latest, name).toBe(released)
+      const shipped = doc!.versions[released]!
+      expect(JSON.stringify(shipped.exports), name).not.toContain("./src/")
+      for (const [dep, range] of Object.entries(shipped.dependencies ?? {})) {
+        expect(range, `${name} -> ${dep}`).not.toMatch(/^workspace:/)
+        if (dep.startsWith("@aliyun-imds/")) expect(range, `${name} -> ${dep}`).toBe(released)
+      }
+    }
+    const tags = spawnSync("git", ["tag", "--list"], { cwd: repo, encoding: "utf8" }).stdout
+    expect(tags).toContain(`@aliyun-imds/cli@${released}`)
+    expect(checkoutStatus(root)).toBe(statusBefore)
+  })
+
+  it("gives npm users an aliyun-imds command that serves and answers a get", async () => {
+    expect(released, "the release test above did not publish").not.toBe("")
+    mkdirSync(project)
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", private: true }))
+    writeFileSync(join(project, ".npmrc"), `@aliyun-imds:registry=${registry!.url}\n`)
+    writeFileSync(join(project, "fleet.yaml"), "version: 1\ninstances:\n  - instanceId: i-release0check\n")
+    const env = cleanEnv({})
+    const started = Date.now()
+    run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", `@aliyun-imds/cli@${released}`], project, env)
+    process.stderr.write(`release: npm install @aliyun-imds/cli took ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+
+    // Every @aliyun-imds package installed is the tarball this registry holds (npm records its integrity).
+    const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version?: string; integrity?: string }>
+    }
+    const ours = Object.entries(lock.packages).filter(([path]) => /node_modules\/@aliyun-imds\/[^/]+$/.test(path))
+    expect(ours.map(([path]) => path.replace(/^.*node_modules\//, "")).sort()).toEqual(
+      expect.arrayContaining(["@aliyun-imds/cli", "@aliyun-imds/core", "@aliyun-imds/server"])
+    )
+    for (const [path, entry] of ours) {
+      const name = path.replace(/^.*node_modules\//, "")
+      const doc = await registry!.packument(name)
+      expect(entry.version, path).toBe(released)
+      expect(entry.integrity, path).toBe(doc?.versions[released]?.dist.integrity)
+    }
+
+    const cli = join(project, "node_modules", ".bin", "aliyun-imds")
+    const args = ["serve", "--port", "0", "--admin-port", "0", "--no-ecs", "--config", "fleet.yaml"]
+    const server = spawn(cli, args, { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] })
+    try {
+      const dataUrl = await listening(server)
+      const id = run(cli, ["get", "meta-data/instance-id", "--endpoint", dataUrl], project, env)
+      expect(id.trim()).toBe("i-release0check")
+    } finally {
+      await stopped(server)
+    }
+  })
+})
+
+/** The metadata URL a `serve` process logs once it listens. */
+const listening = (child: ChildProcess): Promise<string> =>
+  new Promise((done, reject) => {
+    let seen = ""
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+      seen += chunk
+      const url = /"dataUrl":"([^"]+)"/.exec(seen)?.[1]
+      if (url !== undefined) done(url)
+    })
+    child.once("exit", (code) => reject(new Error(`serve exited with ${code}:\n${seen}`)))
+  })
+
+/** SIGTERM, then the exit, so nothing of the project is still running when its directory is removed. */
+const stopped = (child: ChildProcess): Promise<void> =>
+  new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done()
+    child.once("exit", () => done())
+    child.kill("SIGTERM")
+  })
