@@ -3,7 +3,7 @@
 // the workspace source with `bun build --compile`. Targets: linux-x64 by default; `--target bun-linux-arm64` etc.
 // Output: apps/cli/dist-bin/aliyun-imds[-<target>].
 import { spawnSync } from "node:child_process"
-import { mkdirSync, readFileSync } from "node:fs"
+import { mkdirSync, readdirSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -20,6 +20,13 @@ const out = join(
   "dist-bin",
   target === "bun-linux-x64" ? "aliyun-imds" : `aliyun-imds-${target.replace(/^bun-/, "")}`
 )
+// `exec`'s preload runs in the command's own Node, which cannot read files inside the binary: bake in their sources.
+const preloadDir = join(cli, "preload")
+const preload = Object.fromEntries(
+  readdirSync(preloadDir)
+    .filter((name) => name.endsWith(".mjs"))
+    .map((name) => [name, readFileSync(join(preloadDir, name), "utf8")])
+)
 mkdirSync(dirname(out), { recursive: true })
 const r = spawnSync(
   bun,
@@ -30,6 +37,8 @@ const r = spawnSync(
     `--target=${target}`,
     "--define",
     `ALIYUN_IMDS_VERSION=${JSON.stringify(version)}`,
+    "--define",
+    `ALIYUN_IMDS_PRELOAD=${JSON.stringify(JSON.stringify(preload))}`,
     join(cli, "src", "bin.ts"),
     "--outfile",
     out
