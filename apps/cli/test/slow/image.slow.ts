@@ -5,7 +5,7 @@
 // Podman gets private storage and settings in a temp directory (CONTAINERS_CONF, CONTAINERS_STORAGE_CONF), so the
 // podman commands below are exactly the ones docs/container.md shows.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -82,6 +82,24 @@ const curl = (...args: Array<string>) => {
   return { status: lines.at(-1), body: lines.slice(0, -1).join("\n") }
 }
 
+/** docs/container.md's `podman run` line, with its name, ports and image replaced; its `docker run` line (also in the
+ * CLI README) must match. */
+const documentedRun = (data: number, admin: number): Array<string> => {
+  const doc = readFileSync(join(cli, "..", "..", "docs", "container.md"), "utf8")
+  const podman = doc.split("\n").find((line) => line.startsWith("podman run "))
+  const docker = doc.split("\n").find((line) => line.startsWith("docker run "))
+  assert.strictEqual(docker, podman?.replace(/^podman/, "docker"), "the docs show the same docker and podman lines")
+  const readme = readFileSync(join(cli, "README.md"), "utf8")
+  assert.include(readme.split("\n"), docker, "the CLI README shows the docs' docker run line")
+  const words = (podman ?? "").split(" ").slice(1)
+  const swap: Record<string, string> = {
+    "aliyun-imds": name,
+    "127.0.0.1:8100:8100": `127.0.0.1:${data}:8100`,
+    "127.0.0.1:8101:8101": `127.0.0.1:${admin}:8101`
+  }
+  return words.map((word, i) => (i === words.length - 1 ? image : (swap[word] ?? word)))
+}
+
 /** Resolves once the container's emulator says it listens. */
 const listening = (child: ChildProcess) =>
   new Promise<void>((resolve, reject) => {
@@ -111,8 +129,9 @@ it("refuses to start without an admin token, saying so", () => {
 
 it("serves on published loopback ports: a token PUT and GET and the admin API; podman stop ends it at once", async () => {
   const [data, admin] = [await freePort(), await freePort()]
-  // biome-ignore format: the command as docs/container.md shows it
-  const run = spawn("podman", ["run", "--rm", "--name", name, "-e", "ALIYUN_IMDS_ADMIN_TOKEN=change-me", "-p", `127.0.0.1:${data}:8100`, "-p", `127.0.0.1:${admin}:8101`, image], { env, stdio: ["ignore", "pipe", "pipe"] })
+  const args = documentedRun(data, admin)
+  assert.deepStrictEqual(args.slice(0, 3), ["run", "--rm", "--name"])
+  const run = spawn("podman", args, { env, stdio: ["ignore", "pipe", "pipe"] })
   const exited = new Promise<number | null>((resolve) => run.once("exit", (code) => resolve(code)))
   await listening(run)
 
