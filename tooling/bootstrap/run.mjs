@@ -87,6 +87,7 @@ const tasks = {
   start: ["exec", "aliyun-imds", "serve"],
   build: ["turbo", "run", "build"],
   "build-binary": ["--filter", "@aliyun-imds/cli", "run", "build:binary"],
+  "build-image": ["--filter", "@aliyun-imds/cli", "run", "build:image"],
   bench: ["--filter", "@aliyun-imds/bench", "run", "bench"]
 }
 

@@ -10,14 +10,13 @@ import { cli } from "./Cli.ts"
 import { ExitCode, outcomeOf, passedThroughCode } from "./ExitCodes.ts"
 import { makePresenter, programName } from "./Help.ts"
 import { Output, red } from "./Output.ts"
+import { binaryVersion, sandboxInnerMarker } from "./SingleFile.ts"
 
 const argv = process.argv.slice(2)
-/** Set by `bun build --compile --define` in the single-file binary, which has no package.json beside it. */
-declare const ALIYUN_IMDS_VERSION: string | undefined
+// The single-file binary has no package.json beside it: its version is baked in.
 const version =
-  typeof ALIYUN_IMDS_VERSION === "string"
-    ? ALIYUN_IMDS_VERSION
-    : (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version
+  binaryVersion ??
+  (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version
 
 /** `--log-level debug` (or trace/all) also turns on stack traces for unexpected errors. */
 const debug = argv.some(
@@ -70,14 +69,17 @@ const runMain = Runtime.makeRunMain(({ fiber, teardown }) => {
   process.on("SIGTERM", onSignal)
 })
 
-runMain(program, {
-  disableErrorReporting: true,
-  // Interrupted by Ctrl-C / SIGTERM (every finaliser has run by now; a command that ran another recorded its code),
-  // or the code the run computed.
-  teardown: (exit, onExit) =>
-    onExit(
-      Exit.isSuccess(exit) && typeof exit.value === "number"
-        ? exit.value
-        : (passedThroughCode() ?? (runsUntilSignal ? ExitCode.ok : ExitCode.interrupted))
-    )
-})
+// The single-file binary re-invokes itself as the sandbox's inside (it has no inner script to launch).
+if (argv[0] === sandboxInnerMarker) await import("./sandbox/inner.ts")
+else
+  runMain(program, {
+    disableErrorReporting: true,
+    // Interrupted by Ctrl-C / SIGTERM (every finaliser has run by now; a command that ran another recorded its code),
+    // or the code the run computed.
+    teardown: (exit, onExit) =>
+      onExit(
+        Exit.isSuccess(exit) && typeof exit.value === "number"
+          ? exit.value
+          : (passedThroughCode() ?? (runsUntilSignal ? ExitCode.ok : ExitCode.interrupted))
+      )
+  })

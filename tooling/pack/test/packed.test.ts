@@ -1,11 +1,12 @@
 // The packages as a new user gets them: packed tarballs installed with npm into an empty project, then required,
-// imported, type-checked under nodenext, node16 and bundler resolution, and the CLI run from node_modules/.bin.
+// imported, type-checked under nodenext, node16 and bundler resolution, the CLI run from node_modules/.bin, and the
+// single-file binary compiled from the installed CLI and run alone.
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { attw, pack, publint, publishable, run } from "../src/Pack.ts"
+import { attw, pack, publint, publishable, root, run } from "../src/Pack.ts"
 
 const scratch = mkdtempSync(join(tmpdir(), "aliyun-imds-packed-"))
 const project = join(scratch, "project")
@@ -136,6 +137,44 @@ export const main = async () => {${use.replace(/^export .*$/m, "return { id, adm
       const dataUrl = await listening(server)
       const id = inProject(cli, ["get", "meta-data/instance-id", "--endpoint", dataUrl])
       expect(id).toMatch(/^i-[a-z0-9]+$/)
+    } finally {
+      server.kill("SIGTERM")
+    }
+  })
+})
+
+describe("the single-file binary built from the installed CLI", () => {
+  it("serves and answers a token PUT and GET, moved to an empty directory with no Node on PATH", async () => {
+    const build = join(root, "apps", "cli", "scripts", "build-binary.mjs")
+    const cliDir = join(project, "node_modules", "@aliyun-imds", "cli")
+    const built = join(scratch, "aliyun-imds-built")
+    inProject(process.execPath, [build, "--from", cliDir, "--outfile", built])
+    const alone = join(scratch, "alone")
+    mkdirSync(alone)
+    const binary = join(alone, "aliyun-imds")
+    copyFileSync(built, binary)
+    rmSync(built)
+    const env = { PATH: join(alone, "no-bin"), HOME: alone }
+    expect(run(binary, ["--version"], alone, env).output).toMatch(/^aliyun-imds \d+\.\d+\.\d+\n$/)
+    const server = spawn(binary, ["serve", "--port", "0", "--admin-port", "0", "--no-ecs"], {
+      cwd: alone,
+      env,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    try {
+      const dataUrl = await listening(server)
+      const curl = (...args: Array<string>) => run("/usr/bin/curl", ["-sf", ...args], alone).output
+      const token = curl(
+        "-X",
+        "PUT",
+        "-H",
+        "X-aliyun-ecs-metadata-token-ttl-seconds: 60",
+        `${dataUrl}/latest/api/token`
+      )
+      expect(token).toMatch(/^\S{20,}$/)
+      const id = curl("-H", `X-aliyun-ecs-metadata-token: ${token}`, `${dataUrl}/latest/meta-data/instance-id`)
+      expect(id).toMatch(/^i-[a-z0-9]+$/)
+      expect(run(binary, ["get", "meta-data/instance-id", "--endpoint", dataUrl], alone, env).output).toBe(id)
     } finally {
       server.kill("SIGTERM")
     }

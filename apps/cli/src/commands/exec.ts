@@ -2,8 +2,10 @@
 // any OS. The emulator serves in this process on free loopback ports; CMD gets a Node preload (NODE_OPTIONS
 // --import) that sends its connections for 100.100.100.200:80 there, plus ALIBABA_CLOUD_IMDS_ENDPOINT and
 // ALIYUN_IMDS_ADMIN_URL. CMD owns the terminal: stdio, signals and the exit code are its own.
-import { existsSync } from "node:fs"
-import { fileURLToPath } from "node:url"
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import type { RunningServer } from "@aliyun-imds/server"
 import { Effect, Stdio } from "effect"
 import { Argument, Command, Flag, GlobalFlag } from "effect/cli"
@@ -11,11 +13,30 @@ import { parseTarget, targetVariable } from "../../preload/ImdsRedirect.mjs"
 import { type ChildSpawnError, runChild } from "../ChildProcess.ts"
 import { CliFailure, ExitCode, fail, usageError } from "../ExitCodes.ts"
 import { Output } from "../Output.ts"
+import { bakedPreload } from "../SingleFile.ts"
 import { serverLogLevel, startEmulator } from "./emulator.ts"
 import { serveFlagSet, serverOptionsOf } from "./serveOptions.ts"
 
 /** The `--import` entry put in CMD's NODE_OPTIONS; beside src/ and dist/, so both find it at the same place. */
 export const preloadUrl = new URL("../../preload/register.mjs", import.meta.url)
+
+/**
+ * The preload CMD's Node imports: the installed file, or in the single-file binary (whose files CMD's Node cannot
+ * read) the baked-in copy written to a private directory that lives as long as the run.
+ */
+const preloadForRun = Effect.gen(function* () {
+  const baked = bakedPreload()
+  if (baked === null) {
+    if (existsSync(fileURLToPath(preloadUrl))) return preloadUrl
+    return yield* fail(ExitCode.runtime, `the exec preload is missing (${preloadUrl.href}); reinstall @aliyun-imds/cli`)
+  }
+  const dir = yield* Effect.acquireRelease(
+    Effect.sync(() => mkdtempSync(join(tmpdir(), "aliyun-imds-exec-"))),
+    (made) => Effect.sync(() => rmSync(made, { recursive: true, force: true }))
+  )
+  for (const [name, source] of Object.entries(baked)) writeFileSync(join(dir, name), source)
+  return pathToFileURL(join(dir, "register.mjs"))
+})
 
 const usage = "aliyun-imds exec [serve flags] -- CMD [ARGS...]"
 
@@ -83,10 +104,11 @@ export const execTarget = (server: RunningServer, host: string): ExecTarget => {
 export const execEnvironment = (
   base: NodeJS.ProcessEnv,
   where: ExecTarget,
-  adminToken: string | undefined
+  adminToken: string | undefined,
+  preload: string = preloadUrl.href
 ): NodeJS.ProcessEnv => ({
   ...base,
-  NODE_OPTIONS: withPreload(base.NODE_OPTIONS, preloadUrl.href),
+  NODE_OPTIONS: withPreload(base.NODE_OPTIONS, preload),
   [targetVariable]: where.target,
   ALIBABA_CLOUD_IMDS_ENDPOINT: where.metadataUrl,
   ALIYUN_IMDS_ADMIN_URL: where.adminUrl,
@@ -116,12 +138,7 @@ export const exec = Command.make("exec", flags, (f) =>
   Effect.gen(function* () {
     const stdio = yield* Stdio.Stdio
     const [command, ...args] = yield* commandAfterDashes(yield* stdio.args, f.command)
-    if (!existsSync(fileURLToPath(preloadUrl))) {
-      return yield* fail(
-        ExitCode.runtime,
-        `the exec preload is missing (${preloadUrl.href}); reinstall @aliyun-imds/cli`
-      )
-    }
+    const preload = yield* preloadForRun
     const options = serverOptionsOf(f)
     const host = loopbackOf(options.host ?? "127.0.0.1")
     if (host === null) {
@@ -138,7 +155,7 @@ export const exec = Command.make("exec", flags, (f) =>
           `(100.100.100.200:80 goes there), admin ${where.adminUrl}`
       )
     }
-    const env = execEnvironment(process.env, where, options.adminToken)
+    const env = execEnvironment(process.env, where, options.adminToken, preload.href)
     const exit = yield* runChild({ command, args, env }, f.verbose ? { onSignal: signalNote } : {}).pipe(
       Effect.mapError(spawnFailure)
     )

@@ -9,6 +9,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { ServerOptions } from "@aliyun-imds/server"
 import { forwardedSignals, inTerminalForeground, shouldForward } from "../ChildProcess.ts"
+import { sandboxInnerMarker, selfCommand } from "../SingleFile.ts"
 import { type NamespacePlan, planNamespace } from "./Namespace.ts"
 import { encodeMessage, type InnerConfig, type InnerMessage, type OuterMessage, readMessages } from "./Protocol.ts"
 
@@ -76,7 +77,7 @@ export const startSandbox = (request: SandboxRequest): SandboxRun => {
   const [unshare = "unshare", ...unshareArgs] = plan.unshare
   const child: ChildProcess = spawn(
     unshare,
-    [...unshareArgs, process.execPath, ...process.execArgv, innerScript(), JSON.stringify(config)],
+    [...unshareArgs, ...selfCommand(innerScript(), sandboxInnerMarker), JSON.stringify(config)],
     { stdio: ["inherit", "inherit", "inherit", "pipe"] }
   )
   const control = child.stdio[3] as Socket

@@ -4,20 +4,18 @@
 // end takes every process left in the namespace with it, and the namespace itself goes with the last one.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { rmSync } from "node:fs"
-import { Socket } from "node:net"
 import { type RunningServer, startServer } from "@aliyun-imds/server"
 import { exitCodeOf, inTerminalForeground, shouldForward } from "../ChildProcess.ts"
-import { encodeMessage, type InnerConfig, type InnerMessage, type OuterMessage, readMessages } from "./Protocol.ts"
+import { openControl } from "./Control.ts"
+import type { InnerConfig, InnerMessage } from "./Protocol.ts"
 
 export const imdsAddress = "100.100.100.200"
 
-const config = JSON.parse(process.argv[2] ?? "{}") as InnerConfig
-const control = new Socket({ fd: 3, readable: true, writable: true })
-// The outside may be gone (killed): then there is no one to tell, and `close` below ends this process.
-control.on("error", () => undefined)
-const send = (message: InnerMessage) => {
-  if (control.writable) control.write(encodeMessage(message))
-}
+// The last argument, after this script's path (Node, Bun) or the binary's hidden marker (SingleFile.ts).
+const config = JSON.parse(process.argv.at(-1) ?? "{}") as InnerConfig
+// The outside may be gone (killed): then there is no one to tell, and `onClose` below ends this process.
+const control = openControl()
+const send = (message: InnerMessage) => control.send(message)
 
 let server: RunningServer | null = null
 let child: ChildProcess | null = null
@@ -35,13 +33,13 @@ const end = async (code: number): Promise<never> => {
   await server?.stop().catch(() => undefined)
   if (config.removeDir !== null) rmSync(config.removeDir, { recursive: true, force: true })
   // Whatever was said reaches the outside before this process ends.
-  await new Promise<void>((resolve) => control.end(resolve))
+  await control.end()
   process.exit(code)
 }
 
 // The outside went away (killed, or done): nothing here may outlive it.
-control.once("close", () => void end(exitCode ?? 1))
-readMessages<OuterMessage>(control, (message) => {
+control.onClose(() => void end(exitCode ?? 1))
+control.onMessage((message) => {
   if (message.type === "signal") passOn(message.signal)
   if (message.type === "finish") void end(exitCode ?? 0)
 })
