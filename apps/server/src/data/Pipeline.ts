@@ -64,7 +64,9 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
   const { behaviour, log, holds } = deps
   const { fleet, clock, tokens, counters, journal, throttle, faults, identity } = deps.services
   const debug = log.enabled("debug")
-  const attribute = deps.attribute ?? "normal"
+  // Normal-mode requests are attributed unless the policy is off, the others only when it is all (default normal).
+  const attributeNone = deps.attribute === "off"
+  const attributeAll = deps.attribute === "all"
   const tokenGet = deps.tokenGet ?? "405"
 
   /** Journals and counts a finished request with its calling process, once known, or the reason it has none. */
@@ -74,7 +76,7 @@ export const makePipeline = (deps: PipelineDeps): Pipeline => {
     mode: JournalMode,
     reason: string | null
   ): MetadataReply | Promise<MetadataReply> => {
-    if (mode === "normal" ? attribute === "off" : attribute !== "all") return record(seen, reply, mode, reason, "off")
+    if (mode === "normal" ? attributeNone : !attributeAll) return record(seen, reply, mode, reason, "off")
     const found = seen.request.caller?.() ?? "unsupported"
     if (found instanceof Promise) return found.then((caller) => record(seen, reply, mode, reason, caller))
     return record(seen, reply, mode, reason, found)
