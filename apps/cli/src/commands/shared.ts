@@ -4,7 +4,7 @@
 import type { AdminClient as AdminApi, AdminError } from "@aliyun-imds/client/admin"
 import { Config, ConfigProvider, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
-import { HttpClient } from "effect/http"
+import { FetchHttpClient, HttpClient } from "effect/http"
 import { type CliFailure, ExitCode, fail, usageError } from "../ExitCodes.ts"
 import { Output, type OutputApi } from "../Output.ts"
 
@@ -185,14 +185,16 @@ export const withAdmin = <A, R>(
     // A Unix socket: a client whose connections go there, alive for as long as `use` runs. Errors name the
     // socket, not the placeholder host the requests carry.
     const where = `unix:${endpoint.socket}`
-    const node = yield* Effect.promise(() => import("@effect/platform-node/NodeHttpClient"))
+    // The client's own node:http fetch, not undici's: the bundle stays small and runs on the Node the libraries do.
+    const { unixSocketFetch } = yield* Effect.promise(() => import("@aliyun-imds/client"))
     return yield* Effect.gen(function* () {
       return yield* use({ ...api(yield* HttpClient.HttpClient), url: where })
     }).pipe(
       Effect.mapError((e) =>
         e._tag === "AdminUnreachable" || e._tag === "AdminInvalidResponse" ? { ...e, url: where } : e
       ),
-      Effect.provide(node.layerUndiciOptions({ connect: { socketPath: endpoint.socket } }))
+      Effect.provide(FetchHttpClient.layer),
+      Effect.provideService(FetchHttpClient.Fetch, unixSocketFetch(endpoint.socket))
     )
   }).pipe(Effect.mapError((e) => (e._tag === "CliFailure" ? e : describeAdminError(e))))
 
