@@ -6,11 +6,17 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { attw, pack, publint, publishable, run } from "../src/Pack.ts"
+import { attw, pack, publint, publishable, root, run } from "../src/Pack.ts"
 
 const scratch = mkdtempSync(join(tmpdir(), "aliyun-imds-packed-"))
 const project = join(scratch, "project")
 const tarballs = new Map<string, string>()
+/**
+ * The Node that runs the programs and the CLI: this one, or PACK_NODE (a path), which is how `engines.node` was found:
+ * `npm i node@20.19.0` in a temp directory, then `PACK_NODE=<dir>/node_modules/.bin/node pnpm --filter
+ * @aliyun-imds/pack test` (docs/packages.md).
+ */
+const node = process.env.PACK_NODE ?? process.execPath
 /** The project's own Effect: a compatible patch other than the workspace's 4.1.0, installed before our packages. */
 const usersEffect = "4.1.5"
 
@@ -120,7 +126,7 @@ try {
 }
 `
     )
-    expect(JSON.parse(inProject(process.execPath, ["effect.mjs"]))).toEqual({
+    expect(JSON.parse(inProject(node, ["effect.mjs"]))).toEqual({
       ok: true,
       missing: { tag: "NotFound", usersDataError: true, sdkClass: true }
     })
@@ -151,12 +157,12 @@ try {
 
   it("can be require()d from CommonJS and serve a request", () => {
     write("require.cjs", `(async () => {${program("require(name)")}})()`)
-    expect(JSON.parse(inProject(process.execPath, ["require.cjs"]))).toEqual({ missing: [], ok: true })
+    expect(JSON.parse(inProject(node, ["require.cjs"]))).toEqual({ missing: [], ok: true })
   })
 
   it("can be imported as ES modules and serve a request", () => {
     write("import.mjs", program("await import(name)"))
-    expect(JSON.parse(inProject(process.execPath, ["import.mjs"]))).toEqual({ missing: [], ok: true })
+    expect(JSON.parse(inProject(node, ["import.mjs"]))).toEqual({ missing: [], ok: true })
   })
 
   it.each([
@@ -196,30 +202,35 @@ export const main = async () => {${use.replace(/^export .*$/m, "return { id, adm
     cpSync(join(project, "node_modules", "@aliyun-imds", "cli"), copy, { recursive: true })
     const manifest = JSON.parse(readFileSync(join(copy, "package.json"), "utf8")) as Manifest
     writeFileSync(join(copy, "package.json"), JSON.stringify({ ...manifest, engines: { node: ">=99.1.0" } }))
-    const r = run(process.execPath, [join(copy, "bin", "aliyun-imds.js"), "--version"], project)
+    const r = run(node, [join(copy, "bin", "aliyun-imds.js"), "--version"], project)
     expect(r.status).toBe(1)
     expect(r.output).toBe(
-      `aliyun-imds: this version needs Node.js 99.1 or newer, and this is Node.js ${process.versions.node}. ` +
+      `aliyun-imds: this version needs Node.js 99.1 or newer, and this is Node.js ${version(node)}. ` +
         "Install a newer Node.js (https://nodejs.org) and run aliyun-imds again.\n"
     )
   })
 
-  it("install a working aliyun-imds command", async () => {
-    const cli = join(project, "node_modules", ".bin", "aliyun-imds")
-    expect(inProject(cli, ["--version"])).toMatch(/\d+\.\d+\.\d+/)
-    const server = spawn(cli, ["serve", "--port", "0", "--admin-port", "0", "--no-ecs"], {
+  it("install a working aliyun-imds command with its web console", async () => {
+    const bin = join(project, "node_modules", "@aliyun-imds", "cli", "bin", "aliyun-imds.js")
+    expect(inProject(join(project, "node_modules", ".bin", "aliyun-imds"), ["--version"])).toMatch(/\d+\.\d+\.\d+/)
+    const cli = (args: ReadonlyArray<string>) => inProject(node, [bin, ...args])
+    const server = spawn(node, [bin, "serve", "--port", "0", "--admin-port", "0", "--no-ecs"], {
       cwd: project,
       stdio: ["ignore", "pipe", "pipe"]
     })
     try {
-      const dataUrl = await listening(server)
-      const id = inProject(cli, ["get", "meta-data/instance-id", "--endpoint", dataUrl])
+      const { dataUrl, adminUrl } = await listening(server)
+      const id = cli(["get", "meta-data/instance-id", "--endpoint", dataUrl])
       expect(id).toMatch(/^i-[a-z0-9]+$/)
+      const page = await fetch(`${adminUrl}/`).then((r) => r.text())
+      expect(page).toContain("<title>aliyun-imds console</title>")
     } finally {
       server.kill("SIGTERM")
     }
   })
 })
+
+const version = (executable: string): string => run(executable, ["-p", "process.versions.node"], root).output.trim()
 
 interface Manifest {
   readonly engines?: { node?: string }
@@ -258,14 +269,15 @@ const effectCopies = (nodeModules: string, base = dirname(nodeModules)): Array<{
       return [...own, ...(existsSync(nested) ? effectCopies(nested, base) : [])]
     })
 
-/** The metadata URL a `serve` process logs once it listens. */
-const listening = (child: ChildProcess): Promise<string> =>
+/** The metadata and admin URLs a `serve` process logs once it listens. */
+const listening = (child: ChildProcess): Promise<{ dataUrl: string; adminUrl: string }> =>
   new Promise((resolve, reject) => {
     let seen = ""
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       seen += chunk
-      const url = /"dataUrl":"([^"]+)"/.exec(seen)?.[1]
-      if (url !== undefined) resolve(url)
+      const dataUrl = /"dataUrl":"([^"]+)"/.exec(seen)?.[1]
+      const adminUrl = /"adminUrl":"([^"]+)"/.exec(seen)?.[1]
+      if (dataUrl !== undefined && adminUrl !== undefined) resolve({ dataUrl, adminUrl })
     })
     child.once("exit", (code) => reject(new Error(`serve exited with ${code}:\n${seen}`)))
   })
