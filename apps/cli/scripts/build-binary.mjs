@@ -2,7 +2,7 @@
 // `npm run build:binary`: the CLI as one self-contained executable (Bun's runtime and every dependency inside), from
 // the workspace source with `bun build --compile`. Targets: linux-x64 by default; `--target bun-linux-arm64` etc.
 // Output: apps/cli/dist-bin/aliyun-imds[-<target>], or `--outfile PATH`. `--from DIR` compiles an installed
-// @aliyun-imds/cli (its dist/bin.js and its node_modules) instead of the workspace source: the packed-tarball test
+// @aliyun-imds/cli (its bundle, dist/bundle/bin.js) instead of the workspace source: the packed-tarball test
 // builds the binary from what npm users get.
 import { spawnSync } from "node:child_process"
 import { mkdirSync, readdirSync, readFileSync } from "node:fs"
@@ -15,7 +15,7 @@ const args = process.argv.slice(2)
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined)
 const from = option("--from")
 const cli = resolve(from ?? workspace)
-const entry = from === undefined ? join(cli, "src", "bin.ts") : join(cli, "dist", "bin.js")
+const entry = from === undefined ? join(cli, "src", "bin.ts") : join(cli, "dist", "bundle", "bin.js")
 const { version } = JSON.parse(readFileSync(join(cli, "package.json"), "utf8"))
 const target = option("--target") ?? "bun-linux-x64"
 const manifest = createRequire(join(workspace, "package.json")).resolve("bun/package.json")

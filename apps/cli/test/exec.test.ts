@@ -271,7 +271,7 @@ describe("exec: errors", slow, () => {
 })
 
 describe("exec: the preload ships with the CLI", () => {
-  it("sits beside src/ and dist/ and is in the package's files", () => {
+  it("sits beside src/ and dist/bundle/ and is in the package's files", () => {
     assert.strictEqual(fileURLToPath(preloadUrl), join(cliDir, "preload", "register.mjs"))
     assert.isTrue(existsSync(fileURLToPath(preloadUrl)))
     const pkg = JSON.parse(readFileSync(join(cliDir, "package.json"), "utf8")) as { files: ReadonlyArray<string> }

@@ -3,7 +3,7 @@
 // chart live, `clock advance` moves it, the journal tails, and the admin token is asked for once when set.
 import { execFile } from "node:child_process"
 import { promisify } from "node:util"
-import type { RunningServer } from "@aliyun-imds/server/startServer"
+import type { RunningServer } from "@aliyun-imds/server"
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
 import { fleetOf, launch, newPage, plainRead, plainReadAs, shoot, startEmulator } from "./support.ts"

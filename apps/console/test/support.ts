@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs"
 import { get } from "node:http"
 import { decodeFleetValue, type FleetConfig } from "@aliyun-imds/core"
-import { type RunningServer, startServer } from "@aliyun-imds/server/startServer"
+import { type RunningServer, startServer } from "@aliyun-imds/server"
 import { Effect } from "effect"
 import { type Browser, chromium, type Page } from "playwright-core"
 

@@ -16,7 +16,9 @@ const Credential: CredentialClass =
 const listen = vi.spyOn(net.Server.prototype, "listen")
 // A real connection starts at the TCP handle's own connect, whatever the layers above do (msw 2 makes no socket for a
 // handled request; msw 3 makes one and replaces `connect` on its handle). Stubbed, so a miss is counted, never sent.
-const { TCP } = (process as unknown as { binding: (name: string) => { TCP: { prototype: object } } }).binding("tcp_wrap")
+const { TCP } = (process as unknown as { binding: (name: string) => { TCP: { prototype: object } } }).binding(
+  "tcp_wrap"
+)
 const refused = -111 // UV_ECONNREFUSED
 const connect = vi.spyOn(TCP.prototype as { connect: () => number }, "connect").mockImplementation(() => refused)
 const connect6 = vi.spyOn(TCP.prototype as { connect6: () => number }, "connect6").mockImplementation(() => refused)

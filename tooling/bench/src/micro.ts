@@ -1,10 +1,15 @@
 // `node|bun src/micro.ts`: the data-plane pipeline's own cost per request (no sockets), for the hot paths. Noise on
 // a shared machine only adds time, so the best of several runs is the figure to compare between changes.
 import { defaultFleet } from "@aliyun-imds/core"
-import { buildServices, defaultBehaviour, makeLogger } from "@aliyun-imds/server"
-import { Holds } from "@aliyun-imds/server/data/Holds"
-import type { MetadataRequest, RuleHeader } from "@aliyun-imds/server/data/MetadataRequest"
-import { makePipeline } from "@aliyun-imds/server/data/Pipeline"
+import {
+  buildServices,
+  defaultBehaviour,
+  Holds,
+  type MetadataRequest,
+  makeLogger,
+  makePipeline,
+  type RuleHeader
+} from "@aliyun-imds/server"
 
 const peer = { address: "127.0.0.1", port: 40000 }
 const signal = new AbortController().signal

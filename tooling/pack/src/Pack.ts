@@ -68,10 +68,14 @@ export const publint = (tarball: string): string => {
 }
 
 /**
- * arethetypeswrong's findings. The packages are ES modules only: `require()` loads them on Node >= 22.12
+ * arethetypeswrong's findings. The packages are ES modules only: `require()` loads them on Node >= 20.19
  * (require(esm)) and in TypeScript's `nodenext`, so the esm-only profile (no node10, no "CJS resolves to ESM") applies.
+ * A package with no entry points to import (a command only) has nothing to check.
  */
 export const attw = (tarball: string): string => {
+  // A package that is only a command (the CLI: a `bin`, no `exports`, `main` or `types`) has no types to check.
+  const manifest = JSON.parse(must(`reading ${tarball}`, run("tar", ["-xzOf", tarball, "package/package.json"], root)))
+  if (!["exports", "main", "module", "types"].some((key) => key in manifest)) return ""
   const r = run(bin("attw"), [tarball, "--profile", "esm-only", "--format", "ascii"], root)
   return r.status === 0 ? "" : r.output
 }

@@ -1,7 +1,7 @@
 // The serve flags on the command line, derived from the server's one flag table (ServeFlags.ts): every command that
 // starts an emulator (`serve`, `sandbox`, `check`, `exec`) takes the same flags, so a new table entry reaches them all.
 import type { ServerOptions } from "@aliyun-imds/server"
-import { type ServeFlag, serveFlagHelp, serveFlags } from "@aliyun-imds/server/ServeFlags"
+import { type ServeFlag, serveFlagHelp, serveFlags } from "@aliyun-imds/server/serve-flags"
 import { Config, Option } from "effect"
 import { Flag } from "effect/cli"
 

@@ -185,8 +185,8 @@ export const withAdmin = <A, R>(
     // A Unix socket: a client whose connections go there, alive for as long as `use` runs. Errors name the
     // socket, not the placeholder host the requests carry.
     const where = `unix:${endpoint.socket}`
-    // The client's node:http fetch works on Node and in the single-file binary, where Bun's bundle of
-    // @effect/platform-node's undici client fails to load ("undici is not defined").
+    // The client's own node:http fetch, not undici's: it runs in the single-file binary (where Bun's bundle of
+    // @effect/platform-node's undici client fails to load) and keeps the npm bundle small.
     const { unixSocketFetch } = yield* Effect.promise(() => import("@aliyun-imds/client"))
     return yield* Effect.gen(function* () {
       return yield* use({ ...api(yield* HttpClient.HttpClient), url: where })

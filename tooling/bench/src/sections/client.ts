@@ -17,7 +17,7 @@ export interface ClientResult {
   readonly ratio: number
 }
 
-const promiseFacade = fileURLToPath(import.meta.resolve("@aliyun-imds/client/Promise"))
+const promiseFacade = fileURLToPath(import.meta.resolve("@aliyun-imds/client"))
 const path = "/latest/meta-data/instance-id"
 
 /** Mean microseconds per call over `n` sequential calls. */
@@ -32,7 +32,7 @@ export const runClient = async (calls: number, samples: number): Promise<ClientR
   if (!existsSync(promiseFacade)) {
     return { available: false, coldCalls: 0, tokenPuts: 0, wrongAnswers: 0, accessorUs: 0, fetchUs: 0, ratio: 0 }
   }
-  const { createImdsClient } = await import("@aliyun-imds/client/Promise")
+  const { createImdsClient } = await import("@aliyun-imds/client")
   const server = await startServer("emulator-node")
   try {
     await resetCounters(server)
