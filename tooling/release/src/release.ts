@@ -30,7 +30,8 @@ const publishArgs = process.argv.slice(2)
 
 // With no pending changeset this is a no-op, so CI can run the whole command after the "Version Packages" PR merges.
 step("version", ["exec", "changeset", "version"])
-step("build", ["turbo", "run", "build", "--output-logs=errors-only"])
+// --force: build every dist/ afresh (each build empties it first), never restored over stale files from the cache.
+step("build", ["turbo", "run", "build", "--force", "--output-logs=errors-only"])
 rmSync(summaryFile, { force: true })
 // The packages' prepack guard lets pnpm publish through only with this variable (tooling/release/src/guard.mjs).
 step("publish", ["publish", "-r", "--no-git-checks", "--report-summary", ...publishArgs], {
