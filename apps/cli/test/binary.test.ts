@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { listening } from "@aliyun-imds/vitest-config/listening"
 import { afterAll, assert, beforeAll, it } from "vitest"
 
 const cli = fileURLToPath(new URL("..", import.meta.url))
@@ -32,18 +33,6 @@ const run = (...args: Array<string>) => execFileSync(binary, args, { cwd: dir, e
 const curl = (...args: Array<string>) =>
   execFileSync("/usr/bin/curl", ["-s", "-w", "\\n%{http_code}", ...args], { encoding: "utf8" })
 
-const listening = (child: ChildProcess): Promise<{ data: string; admin: string }> =>
-  new Promise((resolve, reject) => {
-    let seen = ""
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-      seen += chunk
-      const data = /"dataUrl":"([^"]+)"/.exec(seen)?.[1]
-      const admin = /"adminUrl":"([^"]+)"/.exec(seen)?.[1]
-      if (data !== undefined && admin !== undefined) resolve({ data, admin })
-    })
-    child.once("exit", (code) => reject(new Error(`serve exited with ${code}:\n${seen}`)))
-  })
-
 it("is one executable that serves and answers curl, client and admin commands with no Node on PATH", async () => {
   console.log(`binary: ${(statSync(binary).size / 2 ** 20).toFixed(1)} MiB`)
   assert.match(run("--version"), /^aliyun-imds \d+\.\d+\.\d+\n$/)
@@ -52,7 +41,7 @@ it("is one executable that serves and answers curl, client and admin commands wi
     env,
     stdio: ["ignore", "ignore", "pipe"]
   })
-  const { data, admin } = await listening(server)
+  const { dataUrl: data, adminUrl: admin } = await listening(server)
 
   const [id, status] = curl(`${data}/latest/meta-data/instance-id`).split("\n")
   assert.strictEqual(status, "200")

@@ -2,7 +2,7 @@
 // Effect (a different patch than the workspace's), then required, imported, type-checked under nodenext, node16 and
 // bundler resolution, checked to share that one Effect, the CLI run from node_modules/.bin, and the single-file
 // binary compiled from the installed CLI and run alone.
-import { type ChildProcess, spawn } from "node:child_process"
+import { spawn } from "node:child_process"
 import {
   copyFileSync,
   cpSync,
@@ -16,6 +16,7 @@ import {
 } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
+import { listening } from "@aliyun-imds/vitest-config/listening"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { attw, pack, publint, publishable, root, run } from "../src/Pack.ts"
 
@@ -317,16 +318,3 @@ const effectCopies = (nodeModules: string, base = dirname(nodeModules)): Array<{
       const nested = join(dir, "node_modules")
       return [...own, ...(existsSync(nested) ? effectCopies(nested, base) : [])]
     })
-
-/** The metadata and admin URLs a `serve` process logs once it listens. */
-const listening = (child: ChildProcess): Promise<{ dataUrl: string; adminUrl: string }> =>
-  new Promise((resolve, reject) => {
-    let seen = ""
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-      seen += chunk
-      const dataUrl = /"dataUrl":"([^"]+)"/.exec(seen)?.[1]
-      const adminUrl = /"adminUrl":"([^"]+)"/.exec(seen)?.[1]
-      if (dataUrl !== undefined && adminUrl !== undefined) resolve({ dataUrl, adminUrl })
-    })
-    child.once("exit", (code) => reject(new Error(`serve exited with ${code}:\n${seen}`)))
-  })

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { listening } from "@aliyun-imds/vitest-config/listening"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Registry, startRegistry } from "../src/Registry.ts"
 import { checkoutStatus, copyWorkspace } from "../src/WorkspaceCopy.ts"
@@ -109,7 +110,7 @@ describe("pnpm release", () => {
     const args = ["serve", "--port", "0", "--admin-port", "0", "--no-ecs", "--config", "fleet.yaml"]
     const server = spawn(cli, args, { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] })
     try {
-      const dataUrl = await listening(server)
+      const { dataUrl } = await listening(server)
       const id = run(cli, ["get", "meta-data/instance-id", "--endpoint", dataUrl], project, env)
       expect(id.trim()).toBe("i-release0check")
     } finally {
@@ -117,18 +118,6 @@ describe("pnpm release", () => {
     }
   })
 })
-
-/** The metadata URL a `serve` process logs once it listens. */
-const listening = (child: ChildProcess): Promise<string> =>
-  new Promise((done, reject) => {
-    let seen = ""
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-      seen += chunk
-      const url = /"dataUrl":"([^"]+)"/.exec(seen)?.[1]
-      if (url !== undefined) done(url)
-    })
-    child.once("exit", (code) => reject(new Error(`serve exited with ${code}:\n${seen}`)))
-  })
 
 /** SIGTERM, then the exit, so nothing of the project is still running when its directory is removed. */
 const stopped = (child: ChildProcess): Promise<void> =>
