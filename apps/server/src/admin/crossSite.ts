@@ -6,6 +6,7 @@
 //   answered only when that origin is the listener itself, which is where the web console is served from;
 // - without an admin token, a request must be addressed (`Host`) to an IP address or `localhost`, never a domain name.
 // Programs (the CLI, the SDK, curl) send no Origin and address the listener by IP, so they are never refused.
+import { parseIp } from "@aliyun-imds/core"
 import type { MiddlewareHandler } from "hono"
 import { type Failure, failureResponse, newRequestId } from "./errors.ts"
 
@@ -23,8 +24,6 @@ const hostName = (host: string): Failure => ({
     `not ${JSON.stringify(host)}; use --admin-token to reach it by another name.`
 })
 
-const ipv4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
-
 /** The name part of a Host header: `[::1]:8101` → `::1`, `127.0.0.1:8101` → `127.0.0.1`. */
 export const hostOf = (host: string): string => {
   if (host.startsWith("[")) return host.slice(1, host.indexOf("]") === -1 ? undefined : host.indexOf("]"))
@@ -35,7 +34,7 @@ export const hostOf = (host: string): string => {
 /** An address no DNS answer can stand for: an IP literal, or a localhost name browsers resolve to loopback themselves. */
 export const isAddressHost = (host: string): boolean => {
   const name = hostOf(host)
-  return ipv4.test(name) || name.includes(":") || name === "localhost" || name.endsWith(".localhost")
+  return parseIp(name) !== null || name === "localhost" || name.endsWith(".localhost")
 }
 
 /** Whether `origin` (an Origin header) names the listener the request reached (`host`, its Host header). */
