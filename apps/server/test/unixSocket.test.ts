@@ -17,7 +17,12 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "aliyun-imds-unix-socket-"))
   // Other users may look up names here, so only the socket's own mode keeps them out.
   chmodSync(dir, 0o755)
-  server = createServer((socket) => socket.destroy())
+  // Answers every request: a server that hangs up at once can reach curl before its connect check (POLLHUP), and
+  // curl then reports a refusal (exit 7) for a connection that was made.
+  server = createServer((socket) => {
+    socket.once("data", () => socket.end("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"))
+    socket.on("error", () => {})
+  })
 })
 afterEach(async () => {
   await new Promise<void>((done) => (server.listening ? server.close(() => done()) : done()))
@@ -26,13 +31,18 @@ afterEach(async () => {
 
 const listenAt = (at: string) => new Promise<void>((resolve) => server.listen(at, resolve))
 
-/** Whether curl, as `nobody` or as this user, connects to the socket at `path` (it exits 7 when it cannot). */
+/**
+ * Whether curl, as `nobody` or as this user, connects to the socket at `path`: it exits 0 when it got the answer and 7
+ * when it could not connect; any other exit is a broken check, not an answer.
+ */
 const connects = (path: string, as: "nobody" | "owner"): Promise<boolean> =>
   new Promise((resolve, reject) => {
     const user = as === "nobody" ? { uid: 65534, gid: 65534 } : {}
     const curl = spawn("/usr/bin/curl", ["-s", "-m", "10", "--unix-socket", path, "http://localhost/"], user)
     curl.once("error", reject)
-    curl.once("close", (code) => resolve(code !== 7))
+    curl.once("close", (code) =>
+      code === 0 || code === 7 ? resolve(code === 0) : reject(new Error(`curl exited ${code} on ${path} as ${as}`))
+    )
   })
 
 it("binds in a fresh 0700 directory beside the path and publishes the socket there only once it is 0600", async () => {
