@@ -5,7 +5,6 @@
 import { spawn } from "node:child_process"
 import {
   copyFileSync,
-  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -16,6 +15,15 @@ import {
 } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
+import { type NodeVersion, nodeBinary, nodeVersions } from "@aliyun-imds/node-versions"
+import {
+  compareVersions,
+  findInstalled,
+  installedClosure,
+  packInstalled,
+  type Registry,
+  startRegistry
+} from "@aliyun-imds/registry"
 import { listening } from "@aliyun-imds/vitest-config/listening"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { attw, pack, publint, publishable, root, run } from "../src/Pack.ts"
@@ -23,23 +31,51 @@ import { attw, pack, publint, publishable, root, run } from "../src/Pack.ts"
 const scratch = mkdtempSync(join(tmpdir(), "aliyun-imds-packed-"))
 const project = join(scratch, "project")
 const tarballs = new Map<string, string>()
-/**
- * The Node that runs the programs and the CLI: this one, or PACK_NODE (a path), which is how `engines.node` was found:
- * `npm i node@20.19.0` in a temp directory, then `PACK_NODE=<dir>/node_modules/.bin/node pnpm --filter
- * @aliyun-imds/pack test` (docs/packages.md).
- */
-const node = process.env.PACK_NODE ?? process.execPath
+/** The oldest Node the packages declare (`engines.node`, the same in every package): the programs run on it too. */
+const minimum = JSON.parse(readFileSync(join(root, "packages", "core", "package.json"), "utf8")).engines.node.replace(
+  ">=",
+  ""
+) as NodeVersion
+/** The release just below the minimum, on which `require()` must fail: what makes the minimum the true one. */
+const below: NodeVersion = "20.18.3"
+if (!nodeVersions.includes(minimum)) {
+  throw new Error(
+    `engines.node is >=${minimum}: add node-${minimum} to tooling/node-versions to run the packages on it`
+  )
+}
+/** The Nodes that run the programs and the CLI: the one running this test, and the minimum. */
+const runtimes = [
+  [`Node ${process.versions.node}`, process.execPath],
+  [`Node ${minimum}`, nodeBinary(minimum)]
+] as const
 /** The project's own Effect: a compatible patch other than the workspace's 4.1.0, installed before our packages. */
 const usersEffect = "4.1.5"
+
+/** The packages' version in this checkout (pnpm pack pins their dependencies on each other to it). */
+const ourVersion = (JSON.parse(readFileSync(join(root, "packages", "core", "package.json"), "utf8")) as Manifest)
+  .version
+/** A throwaway verdaccio on loopback, seeded from this workspace's installed packages: the only registry npm asks. */
+let registry: Registry | undefined
+const userConfig = join(scratch, "user.npmrc")
+/** What commands in the project see: no npm_* settings inherited from pnpm, npm's config and cache in the scratch. */
+const projectEnv = (): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
+  npm_config_userconfig: userConfig,
+  npm_config_cache: join(scratch, "npm-cache"),
+  npm_config_update_notifier: "false"
+})
 
 const write = (name: string, text: string) => writeFileSync(join(project, name), text)
 
 /** Runs a command in the scratch project, failing the test with its output when it fails. */
 const inProject = (cmd: string, args: ReadonlyArray<string>): string => {
-  const r = run(cmd, args, project)
+  const r = run(cmd, args, project, projectEnv())
   expect(r.status, r.output).toBe(0)
   return r.output
 }
+
+const npmInstall = (specs: ReadonlyArray<string>) =>
+  inProject("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...specs])
 
 // What each entry point must offer, required or imported.
 const surface = {
@@ -68,37 +104,56 @@ await server.stop()
 console.log(JSON.stringify({ missing, ok: id === server.defaultInstanceId }))
 `
 
-beforeAll(() => {
+/**
+ * The third-party packages the project installs, as this workspace has them: the user's own Effect, TypeScript and
+ * Node's types for the type checks, and what our packages depend on or need as peers (msw), Effect aside.
+ */
+const thirdParty = (): ReadonlyArray<string> => {
+  const here = join(root, "tooling", "pack")
+  const ours = publishable().flatMap((pkg) => {
+    const m = JSON.parse(readFileSync(join(pkg.dir, "package.json"), "utf8")) as Manifest & {
+      peerDependenciesMeta?: Record<string, { optional?: boolean }>
+    }
+    const peers = Object.keys(m.peerDependencies ?? {}).filter(
+      (name) => name !== "effect" && m.peerDependenciesMeta?.[name]?.optional !== true
+    )
+    return [...Object.keys(m.dependencies ?? {}), ...peers]
+      .filter((name) => !name.startsWith("@aliyun-imds/"))
+      .map((name) => installedAt(name, pkg.dir))
+  })
+  return [installedAt("users-effect", here), installedAt("typescript", here), installedAt("@types/node", here), ...ours]
+}
+
+const installedAt = (name: string, dir: string): string => {
+  const at = findInstalled(name, dir)
+  if (at === undefined) throw new Error(`${name} is not installed for ${dir}: run pnpm install`)
+  return at
+}
+
+beforeAll(async () => {
   const packs = join(scratch, "packs")
   mkdirSync(packs)
   mkdirSync(project)
   for (const pkg of publishable()) tarballs.set(pkg.name, pack(pkg, packs))
+  mkdirSync(join(scratch, "registry"))
+  registry = await startRegistry(join(scratch, "registry"))
+  const token = await registry.addUser("pack-test", "throwaway-password")
+  const seeded = [...installedClosure(thirdParty())].sort((a, b) => compareVersions(a.version, b.version))
+  for (const pkg of seeded) await registry.publishTarball(token, packInstalled(pkg, packs))
+  for (const tarball of tarballs.values()) await registry.publishTarball(token, tarball)
+  // The registry is the only one npm knows: no user config, no npm_config_* from the pnpm running this test.
+  writeFileSync(userConfig, `registry=${registry.url}\n`)
   write("package.json", JSON.stringify({ name: "scratch", private: true, version: "0.0.0" }))
-  inProject("npm", [
-    "install",
-    "--no-audit",
-    "--no-fund",
-    "--prefer-offline",
-    "--loglevel=error",
-    `effect@${usersEffect}`
-  ])
-  // All tarballs in one install, so each @aliyun-imds dependency is satisfied by its tarball. npm still asks for their
-  // manifests: the scope points at a closed loopback port and is not retried, so no registry is ever asked for them.
-  inProject("npm", [
-    "install",
-    "--no-audit",
-    "--no-fund",
-    "--prefer-offline",
-    "--loglevel=error",
-    "--fetch-retries=0",
-    "--@aliyun-imds:registry=http://127.0.0.1:9/",
-    ...tarballs.values(),
-    "typescript@5.9.3",
-    "@types/node@24.19.2"
-  ])
+  npmInstall([`effect@${usersEffect}`])
+  npmInstall(
+    [...tarballs.keys()].map((name) => `${name}@${ourVersion}`).concat("typescript@5.9.3", "@types/node@24.19.2")
+  )
 })
 
-afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+afterAll(async () => {
+  await registry?.stop()
+  rmSync(scratch, { recursive: true, force: true })
+})
 
 describe("the packed packages", () => {
   it("are clean by publint and arethetypeswrong", () => {
@@ -111,45 +166,32 @@ describe("the packed packages", () => {
     expect(findings).toEqual([])
   })
 
-  it("share the project's own Effect: one copy, whose classes match the client's tagged errors", () => {
-    const copies = effectCopies(join(project, "node_modules"))
-    expect(copies).toEqual([{ path: "node_modules/effect", version: usersEffect }])
-    write(
-      "effect.mjs",
-      `import { Data, Effect } from "effect"
-import { ImdsClient, NotFound } from "@aliyun-imds/client"
-import { startServer } from "@aliyun-imds/server"
-const server = await startServer({ port: 0, adminPort: 0, noEcs: true, logLevel: "silent" })
-const program = Effect.gen(function* () {
-  const imds = yield* ImdsClient
-  const id = yield* imds.getText("meta-data/instance-id")
-  const missing = yield* imds.getText("meta-data/no-such-key").pipe(
-    Effect.as(null),
-    Effect.catchTag("NotFound", (e) =>
-      Effect.succeed({ tag: e._tag, usersDataError: e instanceof Data.Error, sdkClass: e instanceof NotFound })
-    )
-  )
-  return { ok: id === server.defaultInstanceId, missing }
-})
-try {
-  console.log(JSON.stringify(await Effect.runPromise(program.pipe(Effect.provide(ImdsClient.layer({ endpoint: server.dataUrl }))))))
-} finally {
-  await server.stop()
-}
-`
-    )
-    expect(JSON.parse(inProject(node, ["effect.mjs"]))).toEqual({
-      ok: true,
-      missing: { tag: "NotFound", usersDataError: true, sdkClass: true }
-    })
+  it("install from the loopback registry alone: every package in the lockfile came from it", () => {
+    const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { resolved?: string; link?: boolean }>
+    }
+    const installed = Object.entries(lock.packages).filter(([path]) => path !== "")
+    const elsewhere = installed.filter(([, p]) => !p.resolved?.startsWith(registry!.url)).map(([path]) => path)
+    expect(elsewhere).toEqual([])
+    expect(installed.length).toBeGreaterThan(tarballs.size)
   })
 
-  it("declare honest manifests: engines, repository, effect as a peer, explicit exports, maps with their sources", () => {
+  it("share the project's own Effect: one copy in node_modules", () => {
+    expect(effectCopies(join(project, "node_modules"))).toEqual([{ path: "node_modules/effect", version: usersEffect }])
+  })
+
+  it("declare honest manifests: engines, repository, dependency ranges, effect as a peer, explicit exports, maps with their sources", () => {
     const problems: Array<string> = []
     for (const name of tarballs.keys()) {
       const dir = join(project, "node_modules", name)
       const m = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Manifest
-      if (!/^>=\d+\.\d+\.\d+$/.test(m.engines?.node ?? "")) problems.push(`${name}: engines.node ${m.engines?.node}`)
+      if (m.engines?.node !== `>=${minimum}`) problems.push(`${name}: engines.node ${m.engines?.node}`)
+      // Third-party dependencies as caret ranges, so they dedupe with the user's own copies; ours pinned exactly.
+      for (const [dep, range] of Object.entries(m.dependencies ?? {})) {
+        const wanted = dep.startsWith("@aliyun-imds/") ? ourVersion : /^\^\d+\.\d+\.\d+$/
+        if (typeof wanted === "string" ? range !== wanted : !wanted.test(range))
+          problems.push(`${name}: ${dep}@${range}`)
+      }
       if (m.repository?.url !== "git+https://github.com/aliyun-imds/aliyun-imds.git")
         problems.push(`${name}: repository`)
       if (m.homepage === undefined || m.bugs?.url === undefined) problems.push(`${name}: homepage or bugs`)
@@ -165,16 +207,6 @@ try {
       }
     }
     expect(problems).toEqual([])
-  })
-
-  it("can be require()d from CommonJS and serve a request", () => {
-    write("require.cjs", `(async () => {${program("require(name)")}})()`)
-    expect(JSON.parse(inProject(node, ["require.cjs"]))).toEqual({ missing: [], ok: true })
-  })
-
-  it("can be imported as ES modules and serve a request", () => {
-    write("import.mjs", program("await import(name)"))
-    expect(JSON.parse(inProject(node, ["import.mjs"]))).toEqual({ missing: [], ok: true })
   })
 
   it.each([
@@ -207,19 +239,48 @@ export const main = async () => {${use.replace(/^export .*$/m, "return { id, adm
     write(tsconfig, JSON.stringify({ compilerOptions, files }))
     inProject(join(project, "node_modules", ".bin", "tsc"), ["-p", tsconfig])
   })
+})
 
-  it("install an aliyun-imds command that refuses a Node older than its engines with a message for npm users", () => {
-    // The same package with a minimum no Node meets: what a user on too old a Node sees.
-    const copy = join(scratch, "cli-copy")
-    cpSync(join(project, "node_modules", "@aliyun-imds", "cli"), copy, { recursive: true })
-    const manifest = JSON.parse(readFileSync(join(copy, "package.json"), "utf8")) as Manifest
-    writeFileSync(join(copy, "package.json"), JSON.stringify({ ...manifest, engines: { node: ">=99.1.0" } }))
-    const r = run(node, [join(copy, "bin", "aliyun-imds.js"), "--version"], project)
-    expect(r.status).toBe(1)
-    expect(r.output).toBe(
-      `aliyun-imds: this version needs Node.js 99.1 or newer, and this is Node.js ${version(node)}. ` +
-        "Install a newer Node.js (https://nodejs.org) and run aliyun-imds again.\n"
+describe.each(runtimes)("run by %s, the packages", (_, node) => {
+  it("share the project's Effect: its classes match the client's tagged errors", () => {
+    write(
+      "effect.mjs",
+      `import { Data, Effect } from "effect"
+import { ImdsClient, NotFound } from "@aliyun-imds/client"
+import { startServer } from "@aliyun-imds/server"
+const server = await startServer({ port: 0, adminPort: 0, noEcs: true, logLevel: "silent" })
+const program = Effect.gen(function* () {
+  const imds = yield* ImdsClient
+  const id = yield* imds.getText("meta-data/instance-id")
+  const missing = yield* imds.getText("meta-data/no-such-key").pipe(
+    Effect.as(null),
+    Effect.catchTag("NotFound", (e) =>
+      Effect.succeed({ tag: e._tag, usersDataError: e instanceof Data.Error, sdkClass: e instanceof NotFound })
     )
+  )
+  return { ok: id === server.defaultInstanceId, missing }
+})
+try {
+  console.log(JSON.stringify(await Effect.runPromise(program.pipe(Effect.provide(ImdsClient.layer({ endpoint: server.dataUrl }))))))
+} finally {
+  await server.stop()
+}
+`
+    )
+    expect(JSON.parse(inProject(node, ["effect.mjs"]))).toEqual({
+      ok: true,
+      missing: { tag: "NotFound", usersDataError: true, sdkClass: true }
+    })
+  })
+
+  it("can be require()d from CommonJS and serve a request", () => {
+    write("require.cjs", `(async () => {${program("require(name)")}})()`)
+    expect(JSON.parse(inProject(node, ["require.cjs"]))).toEqual({ missing: [], ok: true })
+  })
+
+  it("can be imported as ES modules and serve a request", () => {
+    write("import.mjs", program("await import(name)"))
+    expect(JSON.parse(inProject(node, ["import.mjs"]))).toEqual({ missing: [], ok: true })
   })
 
   it("install a working aliyun-imds command with its web console", async () => {
@@ -239,6 +300,27 @@ export const main = async () => {${use.replace(/^export .*$/m, "return { id, adm
     } finally {
       server.kill("SIGTERM")
     }
+  })
+})
+
+describe(`run by Node ${below}, just below the minimum`, () => {
+  const old = nodeBinary(below)
+
+  it("the packages cannot be require()d (no require(esm) before 20.19), which is what sets the minimum", () => {
+    write("require.cjs", `(async () => {${program("require(name)")}})()`)
+    const r = run(old, ["require.cjs"], project, projectEnv())
+    expect(r.status).not.toBe(0)
+    expect(r.output).toContain("ERR_REQUIRE_ESM")
+  })
+
+  it("the aliyun-imds command refuses it with a message for npm users", () => {
+    const bin = join(project, "node_modules", "@aliyun-imds", "cli", "bin", "aliyun-imds.js")
+    const r = run(old, [bin, "--version"], project, projectEnv())
+    expect(r.status).toBe(1)
+    expect(r.output).toBe(
+      `aliyun-imds: this version needs Node.js ${minimum.split(".").slice(0, 2).join(".")} or newer, and this is ` +
+        `Node.js ${below}. Install a newer Node.js (https://nodejs.org) and run aliyun-imds again.\n`
+    )
   })
 })
 
@@ -280,9 +362,8 @@ describe("the single-file binary built from the installed CLI", () => {
   })
 })
 
-const version = (executable: string): string => run(executable, ["-p", "process.versions.node"], root).output.trim()
-
 interface Manifest {
+  readonly version: string
   readonly engines?: { node?: string }
   readonly repository?: { url?: string }
   readonly homepage?: string

@@ -1,10 +1,12 @@
-// A throwaway npm registry for the release test: verdaccio on 127.0.0.1 with its config, storage and users in a
-// temp directory and no uplinks, so it serves only what was published to it and never contacts another registry.
-import { type ChildProcess, spawn } from "node:child_process"
-import { writeFileSync } from "node:fs"
+// A throwaway npm registry for tests: verdaccio on 127.0.0.1 with its config, storage and users in a temp directory
+// and no uplinks, so it serves only what was published to it (by `pnpm release`, or seeded with `publishTarball`) and
+// never contacts another registry.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { createHash } from "node:crypto"
+import { readFileSync, writeFileSync } from "node:fs"
 import { get } from "node:http"
 import { createServer } from "node:net"
-import { join, resolve } from "node:path"
+import { basename, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const verdaccioBin = resolve(fileURLToPath(new URL("../node_modules/.bin/verdaccio", import.meta.url)))
@@ -21,6 +23,11 @@ export interface Registry {
   readonly url: string
   /** Creates a user and returns its token (npm's `adduser` call). */
   readonly addUser: (name: string, password: string) => Promise<string>
+  /**
+   * Publishes a package tarball (npm's publish call, with the user's token). Its version becomes `latest` unless
+   * the registry already has a higher one.
+   */
+  readonly publishTarball: (token: string, tarball: string) => Promise<void>
   /** The registry's document of a package (all its versions), or null when it has none. */
   readonly packument: (name: string) => Promise<Packument | null>
   readonly stop: () => Promise<void>
@@ -38,6 +45,7 @@ packages:
     publish: $authenticated
   "**":
     access: $all
+    publish: $authenticated
 max_body_size: 200mb
 web:
   enable: false
@@ -84,7 +92,76 @@ export const startRegistry = async (dir: string): Promise<Registry> => {
     }
     return body.token
   }
-  return { url, addUser, packument: (name) => packument(url, name), stop }
+  const publishTarball = async (token: string, tarball: string) => {
+    const body = publishDocument(url, tarball, await packument(url, manifestOf(tarball).name))
+    const response = await fetch(`${url}${body.name.replace("/", "%2f")}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify(body)
+    })
+    if (!response.ok) {
+      throw new Error(`verdaccio refused ${basename(tarball)}: ${response.status} ${await response.text()}`)
+    }
+  }
+  return { url, addUser, publishTarball, packument: (name) => packument(url, name), stop }
+}
+
+interface Manifest {
+  readonly name: string
+  readonly version: string
+  readonly [key: string]: unknown
+}
+
+const manifestOf = (tarball: string): Manifest => {
+  const r = spawnSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" })
+  if (r.status !== 0) throw new Error(`${tarball} has no package/package.json: ${r.stderr}`)
+  return JSON.parse(r.stdout) as Manifest
+}
+
+/** The body of npm's publish request for `tarball`: its manifest with `dist`, the tarball attached. */
+const publishDocument = (url: string, tarball: string, existing: Packument | null) => {
+  const manifest = manifestOf(tarball)
+  const data = readFileSync(tarball)
+  const file = `${manifest.name.split("/").pop()}-${manifest.version}.tgz`
+  const latest = existing?.["dist-tags"].latest
+  const tag = latest === undefined || compareVersions(manifest.version, latest) > 0 ? "latest" : "seeded"
+  return {
+    _id: manifest.name,
+    name: manifest.name,
+    "dist-tags": { [tag]: manifest.version },
+    versions: {
+      [manifest.version]: {
+        ...manifest,
+        _id: `${manifest.name}@${manifest.version}`,
+        dist: {
+          shasum: createHash("sha1").update(data).digest("hex"),
+          integrity: `sha512-${createHash("sha512").update(data).digest("base64")}`,
+          tarball: `${url}${manifest.name}/-/${file}`
+        }
+      }
+    },
+    _attachments: {
+      [file]: { content_type: "application/octet-stream", data: data.toString("base64"), length: data.length }
+    }
+  }
+}
+
+/** Orders `major.minor.patch[-pre]` versions; a prerelease sorts before its release. */
+export const compareVersions = (a: string, b: string): number => {
+  const parse = (v: string) => {
+    const [core = "", pre] = v.split("+")[0]!.split(/-(.*)/s)
+    return { parts: core.split(".").map(Number), pre }
+  }
+  const x = parse(a)
+  const y = parse(b)
+  for (let i = 0; i < 3; i++) {
+    const d = (x.parts[i] ?? 0) - (y.parts[i] ?? 0)
+    if (d !== 0) return Math.sign(d)
+  }
+  if (x.pre === y.pre) return 0
+  if (x.pre === undefined) return 1
+  if (y.pre === undefined) return -1
+  return x.pre < y.pre ? -1 : 1
 }
 
 // One connection per request: verdaccio closes idle keep-alive sockets, and a reused one fails the next request.

@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { type Registry, startRegistry } from "@aliyun-imds/registry"
 import { listening } from "@aliyun-imds/vitest-config/listening"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type Registry, startRegistry } from "../src/Registry.ts"
 import { checkoutStatus, copyWorkspace } from "../src/WorkspaceCopy.ts"
 
 const root = resolve(fileURLToPath(new URL("../../..", import.meta.url)))
