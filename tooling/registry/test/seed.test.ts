@@ -98,7 +98,11 @@ describe("a seeded registry", () => {
       const npm = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--cache", join(scratch, "cache"), "top"], {
         cwd: project,
         encoding: "utf8",
-        env: { ...process.env, npm_config_userconfig: join(scratch, "no-user-npmrc") }
+        // No npm_config_* from a pnpm running this test (it sets npm_config_registry to the public registry).
+        env: {
+          ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
+          npm_config_userconfig: join(scratch, "no-user-npmrc")
+        }
       })
       expect(npm.status, `${npm.stdout}${npm.stderr}`).toBe(0)
       const load = (name: string) => readFileSync(join(project, "node_modules", name, "index.js"), "utf8")
