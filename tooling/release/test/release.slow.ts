@@ -88,10 +88,25 @@ describe("pnpm release", () => {
     // from any other registry, and would fail if it did.
     writeFileSync(join(project, ".npmrc"), `registry=${registry!.url}\n`)
     writeFileSync(join(project, "fleet.yaml"), "version: 1\ninstances:\n  - instanceId: i-release0check\n")
-    const env = cleanEnv({})
+    // The same registry for a global install, which reads the user's config rather than the project's; the global
+    // prefix is in the scratch directory.
+    const userConfig = join(scratch, "user.npmrc")
+    writeFileSync(userConfig, `registry=${registry!.url}\n`)
+    const prefix = join(scratch, "global")
+    const env = cleanEnv({ npm_config_userconfig: userConfig, npm_config_prefix: prefix })
+    // The CLI README's install line, run as written: `npm install -g …  # or per project: npm i -D … && npx …`.
+    const line = readFileSync(join(root, "apps", "cli", "README.md"), "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("npm install -g @aliyun-imds/cli"))
+    const [global, perProject] = (line ?? "").split(/\s+# or per project: /)
+    expect(perProject, "the CLI README shows a global and a per-project install").toBeDefined()
     const started = Date.now()
-    run("npm", ["install", "--no-audit", "--no-fund", `@aliyun-imds/cli@${released}`], project, env)
-    process.stderr.write(`release: npm install @aliyun-imds/cli took ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+    run("sh", ["-c", global!], project, env)
+    const help = run("sh", ["-c", perProject!], project, env)
+    process.stderr.write(`release: the README's two installs took ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+    expect(help).toContain("aliyun-imds")
+    expect(help).toMatch(/serve/)
+    expect(run(join(prefix, "bin", "aliyun-imds"), ["--version"], project, env).trim()).toBe(`aliyun-imds ${released}`)
 
     // Every @aliyun-imds package installed is the tarball this registry holds (npm records its integrity).
     const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8")) as {
