@@ -47,10 +47,13 @@ beforeEach(() => {
 })
 
 afterEach(() => {
-  assert.deepStrictEqual(ourProcesses(), [], "no process of the sandbox is left")
-  assert.isFalse(existsSync(socket), "the admin socket is removed")
-  assert.isAtMost(netNamespaces(), namespacesBefore, "no network namespace is left")
-  rmSync(dir, { recursive: true, force: true })
+  try {
+    assert.deepStrictEqual(ourProcesses(), [], "no process of the sandbox is left")
+    assert.isFalse(existsSync(socket), "the admin socket is removed")
+    assert.isAtMost(netNamespaces(), namespacesBefore, "no network namespace is left")
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 interface Run {
