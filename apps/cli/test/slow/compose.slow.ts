@@ -4,8 +4,8 @@
 // proves that an unmodified client reaches the emulator at 100.100.100.200:80 in forced hardened mode.
 //
 // Compose is Debian's docker-compose 1.29 on podman's Docker-compatible API (`podman system service`, rootful,
-// netavark, runc). Debian's podman-compose (1.0.3) cannot run the file: it creates networks without their `ipam`
-// subnet and starts containers without `ipv4_address`, so nothing would answer at 100.100.100.200.
+// netavark, runc). Debian's podman-compose (1.0.3) cannot run the file: it stops with a KeyError on a service's
+// `networks` written as a map (which `ipv4_address` needs), and creates networks without their `ipam` subnet.
 //
 // Nothing of this reaches the host's network: the podman service runs in a network namespace the test creates
 // (`ip netns add`), so the compose bridge, 100.100.100.0/24 and its iptables rules exist only there (checked while the
