@@ -126,7 +126,10 @@ const tearDown = async (): Promise<Array<string>> => {
 
 beforeAll(async () => {
   provision({ podman: "podman", runc: "runc" }, "the compose test")
-  provision({ "docker-compose": "docker-compose", nsenter: "util-linux", ip: "iproute2" }, "the compose test")
+  provision(
+    { "docker-compose": "docker-compose", nsenter: "util-linux", ip: "iproute2", curl: "curl" },
+    "the compose test"
+  )
   if (process.getuid?.() !== 0)
     throw new Error("the compose test runs rootful podman in a network namespace: run it as root")
   const started = Date.now()
