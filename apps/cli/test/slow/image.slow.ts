@@ -2,52 +2,24 @@
 // Debian's podman (runc; this machine's crun does not run), its metadata and admin ports published on the host's
 // loopback: a token PUT and GET and an admin read answer from the host, the admin API wants the token, a container
 // without one refuses to start, and `podman stop` (SIGTERM) ends it within its one-second grace, before any SIGKILL.
-// Podman gets private storage and settings in a temp directory (CONTAINERS_CONF, CONTAINERS_STORAGE_CONF), so the
-// podman commands below are exactly the ones docs/container.md shows.
+// Podman gets private storage, networks and settings in a temp directory (test/support/podman.ts), so the podman
+// commands below are exactly the ones docs/container.md shows.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, assert, beforeAll, it } from "vitest"
+import { must, privatePodman, provision, run } from "../support/podman.ts"
 
 const cli = fileURLToPath(new URL("../..", import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), "aliyun-imds-image-test-"))
 const image = "aliyun-imds:test"
 const name = `aliyun-imds-test-${process.pid}`
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  CONTAINERS_CONF: join(dir, "containers.conf"),
-  CONTAINERS_STORAGE_CONF: join(dir, "storage.conf")
-}
+const env = privatePodman(dir)
 
-const sh = (cmd: string, args: ReadonlyArray<string>) => {
-  const r = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })
-  return { code: r.status, out: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error === undefined ? "" : String(r.error)}` }
-}
-const must = (cmd: string, args: ReadonlyArray<string>) => {
-  const r = sh(cmd, args)
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (exit ${r.code}):\n${r.out}`)
-  return r.out
-}
-
-/** podman and runc from Debian's apt when missing; a machine where that cannot happen fails here, saying why. */
-const provisionPodman = () => {
-  const missing = ["podman", "runc"].filter(
-    (tool) => sh("sh", ["-c", `command -v ${tool} || test -x /usr/sbin/${tool}`]).code !== 0
-  )
-  if (missing.length === 0) return
-  if (process.getuid?.() !== 0) {
-    throw new Error(`the image test needs ${missing.join(" and ")} (apt-get install -y podman runc, as root)`)
-  }
-  const installed = sh("sh", [
-    "-c",
-    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc"
-  ])
-  if (installed.code !== 0)
-    throw new Error(`podman cannot run here: apt-get install podman runc failed:\n${installed.out}`)
-}
+const sh = (cmd: string, args: ReadonlyArray<string>) => run(env, cmd, args)
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -58,15 +30,9 @@ const freePort = () =>
   })
 
 beforeAll(() => {
-  provisionPodman()
-  // runc, and no default ulimits: runc may not raise RLIMIT_NOFILE in this (nested) environment.
-  writeFileSync(env.CONTAINERS_CONF!, '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\n')
-  writeFileSync(
-    env.CONTAINERS_STORAGE_CONF!,
-    `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, "root")}"\nrunroot = "${join(dir, "run")}"\n`
-  )
+  provision({ podman: "podman", runc: "runc" }, "the image test")
   const started = Date.now()
-  must(process.execPath, [join(cli, "scripts", "build-image.mjs"), "--engine", "podman", "--tag", image])
+  must(env, process.execPath, [join(cli, "scripts", "build-image.mjs"), "--engine", "podman", "--tag", image])
   console.log(`image built in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 })
 
@@ -114,10 +80,10 @@ const listening = (child: ChildProcess) =>
   })
 
 it("is FROM scratch: the binary, the libraries it links and /tmp, nothing else", () => {
-  const size = Number(must("podman", ["image", "inspect", "--format", "{{.Size}}", image]).trim())
+  const size = Number(must(env, "podman", ["image", "inspect", "--format", "{{.Size}}", image]).trim())
   console.log(`image size: ${(size / 2 ** 20).toFixed(1)} MiB`)
   assert.isBelow(size, 160 * 2 ** 20)
-  const history = must("podman", ["history", "--format", "{{.CreatedBy}}", image])
+  const history = must(env, "podman", ["history", "--format", "{{.CreatedBy}}", image])
   assert.notMatch(history, /\bFROM\b(?! scratch)|apt|apk/i)
 })
 
@@ -161,7 +127,7 @@ it("serves on published loopback ports: a token PUT and GET and the admin API; p
 
   // A one-second grace: a container still running after it is SIGKILLed and exits 137.
   const stopping = Date.now()
-  must("podman", ["stop", "--time", "1", name])
+  must(env, "podman", ["stop", "--time", "1", name])
   const code = await exited
   console.log(`podman stop took ${Date.now() - stopping} ms`)
   assert.strictEqual(code, 0, "ended by SIGTERM within the grace, not killed")
