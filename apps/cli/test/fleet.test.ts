@@ -80,6 +80,59 @@ describe("fleet check", () => {
     assert.include(clean.stdout, "0 errors, 0 warnings")
   })
 
+  it("lists every problem of a file, not only the first, as text and as --json, exit 1", async () => {
+    const file = join(dir, "many.yaml")
+    writeFileSync(
+      file,
+      "version: 1\ninstances:\n" +
+        "  - instanceId: i-one01\n    sourceAddresses: [127.0.0.2]\n" +
+        "  - instanceId: i-one01\n    sourceAddresses: [127.0.0.3]\n" +
+        "  - instanceId: i-two01\n    sourceAddresses: [127.0.0.2]\n" +
+        "defaultInstance: i-none01\n"
+    )
+    const problems = [
+      ["instances[1].instanceId", "duplicate of instances[0] (i-one01)"],
+      [
+        "instances[2].sourceAddresses[0]",
+        "127.0.0.2 (i-two01) is the same range as 127.0.0.2 (i-one01) at instances[0].sourceAddresses[0]: a peer in " +
+          "it could be either instance"
+      ],
+      ["defaultInstance", "no instance has id i-none01"]
+    ]
+    const r = await runCli(["fleet", "check", file])
+    assert.strictEqual(r.code, 1)
+    assert.strictEqual(
+      r.stderr,
+      `aliyun-imds: invalid fleet file ${file}: 3 errors\n${problems.map(([p, m]) => `  ${p}: ${m}\n`).join("")}`
+    )
+    const json = await runCli(["fleet", "check", "--json", file])
+    assert.strictEqual(json.code, 1)
+    assert.deepStrictEqual(
+      JSON.parse(json.stdout).errors,
+      problems.map(([path, message]) => ({ path, message }))
+    )
+    // Each instance's first broken rule, before ids and addresses are compared.
+    const rules = join(dir, "rules.yaml")
+    writeFileSync(
+      rules,
+      "version: 1\ninstances:\n  - sourceAddresses: [nowhere]\n  - instanceId: i-b01\n  - sourceAddresses: [x]\n"
+    )
+    const ruled = await runCli(["fleet", "check", "--json", rules])
+    assert.strictEqual(ruled.code, 1)
+    assert.deepStrictEqual(
+      JSON.parse(ruled.stdout).errors.map((e: { path: string }) => e.path),
+      ["instances[0].sourceAddresses[0]", "instances[2].sourceAddresses[0]"]
+    )
+    const fields = join(dir, "fields.yaml")
+    writeFileSync(fields, "version: 1\nseed: 7\ninstances:\n  - instanceId: i-x01\n    colour: blue\n")
+    const schema = await runCli(["fleet", "check", "--json", fields])
+    assert.strictEqual(schema.code, 1)
+    assert.deepStrictEqual(
+      JSON.parse(schema.stdout).errors.map((e: { path: string }) => e.path),
+      ["seed", "instances[0].colour"]
+    )
+  })
+
   it("names a file it cannot read, exit 1", async () => {
     const r = await runCli(["fleet", "check", join(dir, "nope.yaml")])
     assert.strictEqual(r.code, 1)

@@ -1,7 +1,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Result } from "effect"
 import { Base64 } from "effect/encoding"
-import { decodeFleet, decodeFleetResult, decodeInstanceInput, fleetJsonSchema } from "../src/fleet/Fleet.ts"
+import {
+  decodeFleet,
+  decodeFleetResult,
+  decodeInstanceInput,
+  fleetJsonSchema,
+  fleetReport
+} from "../src/fleet/Fleet.ts"
 import type { FleetConfig } from "../src/fleet/FleetSchema.ts"
 import { assertPublishedSchema } from "./publishedSchema.ts"
 
@@ -337,5 +343,36 @@ describe("Fleet.fleetJsonSchema", () => {
     assert.deepStrictEqual(schema.required, ["version"])
     assert.isFalse(schema.additionalProperties)
     assert.containsAllKeys(schema.properties, ["instances", "defaults", "wire", "unmatchedPeers", "seed"])
+  })
+})
+
+describe("Fleet.fleetReport", () => {
+  const broken = [
+    "version: 1\ninstances:\n  - instanceId: i-a01\n  - instanceId: i-a01\n  - instanceId: i-a01\n",
+    "version: 1\nseed: 7\nwire: { metaDataAll: maybe }\n",
+    "version: 1\ninstances:\n  - sourceAddresses: [nowhere]\n  - sourceAddresses: [x]\n",
+    "version: 1\ndefaultInstance: i-none01\n",
+    "version: [\n",
+    '{ "version": 2 }'
+  ]
+
+  it("gives the same config as decodeFleetResult for a valid file, with no problems", () => {
+    const report = fleetReport(exampleYaml, "yaml")
+    assert.deepStrictEqual(report.problems, [])
+    assert.deepStrictEqual(report.config, Result.getOrThrow(decodeFleetResult(exampleYaml, "yaml")))
+  })
+
+  it("starts with the problem decodeFleetResult names, and lists the others after it", () => {
+    for (const text of broken) {
+      const report = fleetReport(text)
+      const first = decodeFleetResult(text)
+      assert.isUndefined(report.config)
+      assert.isTrue(Result.isFailure(first), text)
+      if (Result.isFailure(first)) assert.deepStrictEqual(report.problems[0], first.failure, text)
+    }
+    const paths = (text: string) => fleetReport(text).problems.map((p) => p.path)
+    assert.deepStrictEqual(paths(broken[0]!), ["instances[1].instanceId", "instances[2].instanceId"])
+    assert.deepStrictEqual(paths(broken[1]!), ["seed", "wire.metaDataAll"])
+    assert.deepStrictEqual(paths(broken[2]!), ["instances[0].sourceAddresses[0]", "instances[1].sourceAddresses[0]"])
   })
 })

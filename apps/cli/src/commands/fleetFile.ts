@@ -1,8 +1,8 @@
-// `aliyun-imds fleet check FILE`: validate a fleet file without starting anything, as `serve` would load it, and
-// report overlapping address bindings by the core's rule (docs/fleet.md): a range bound to two instances is an error
+// `aliyun-imds fleet check FILE`: validate a fleet file without starting anything, as `serve` would load it, listing
+// every problem (not only the first, which is all `serve` names), and report overlapping address bindings by the core's rule (docs/fleet.md): a range bound to two instances is an error
 // (exit 1), a block containing another instance's longer one a warning (printed, exit 0).
 import type { BindingOverlap } from "@aliyun-imds/core"
-import { Effect, FileSystem, Result } from "effect"
+import { Effect, FileSystem } from "effect"
 import { Argument, Command } from "effect/cli"
 import { ExitCode, fail } from "../ExitCodes.ts"
 import { Output } from "../Output.ts"
@@ -35,14 +35,18 @@ const check = Command.make(
       const text = yield* fs
         .readFileString(f.file)
         .pipe(Effect.mapError((e) => fail(ExitCode.runtime, `cannot read fleet file ${f.file}: ${e.message}`)))
-      const { decodeFleetResult, fleetOverlaps } = yield* core
-      const decoded = decodeFleetResult(text, f.file.toLowerCase().endsWith(".json") ? "json" : "yaml")
-      if (Result.isFailure(decoded)) {
-        const { path, message } = decoded.failure
-        if (f.json) yield* out.json({ file: f.file, valid: false, errors: [{ path, message }], warnings: [] })
-        return yield* fail(ExitCode.runtime, f.json ? "" : `invalid fleet file ${f.file}: ${path}: ${message}`)
+      const { fleetReport, fleetOverlaps } = yield* core
+      const report = fleetReport(text, f.file.toLowerCase().endsWith(".json") ? "json" : "yaml")
+      if (report.config === undefined) {
+        const errors = report.problems.map(({ path, message }) => ({ path, message }))
+        if (f.json) yield* out.json({ file: f.file, valid: false, errors, warnings: [] })
+        const listed =
+          errors.length === 1
+            ? `${errors[0]!.path}: ${errors[0]!.message}`
+            : `${plural(errors.length, "error")}\n${errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}`
+        return yield* fail(ExitCode.runtime, f.json ? "" : `invalid fleet file ${f.file}: ${listed}`)
       }
-      const config = decoded.success
+      const config = report.config
       const warnings = fleetOverlaps(config.instances).filter((o): o is Warning => o.severity === "warning")
       if (f.json) {
         return yield* out.json({

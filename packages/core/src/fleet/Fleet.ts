@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml"
 import { FleetInvalid } from "../Errors.ts"
 import { resolveAccount } from "../ecs/Account.ts"
 import { resolveImages } from "../ecs/Image.ts"
-import { checkInstanceInput, checkShared, checkUniqueAddresses, checkUniqueIds } from "./FleetChecks.ts"
+import { checkInstanceInput, checkShared, uniqueAddressProblems, uniqueIdProblems } from "./FleetChecks.ts"
 import { makeFleetContext, resolveInstance } from "./FleetDefaults.ts"
 import {
   defaultSeed,
@@ -99,34 +99,76 @@ const wireOf = (wire: FleetFile["wire"]): WireOptions => ({
 
 const instancePath = (index: number) => `instances[${index}]`
 
-/** Cross-field rules, then resolution, then the rules that need resolved ids. */
-export const resolveFleetFile = (file: FleetFile): Result.Result<FleetConfig, FleetInvalid> => {
+/**
+ * Every problem of a fleet file, as far as checking can go: a file that does not parse, or every field the schema
+ * refuses, or every cross-field rule broken (the first per instance and in `defaults`), or every clash of ids and
+ * addresses and a missing default instance. `config` is the loaded fleet when there is no problem.
+ */
+export interface FleetReport {
+  readonly config: FleetConfig | undefined
+  readonly problems: ReadonlyArray<FleetInvalid>
+}
+
+const failed = (problems: ReadonlyArray<FleetInvalid>): FleetReport => ({ config: undefined, problems })
+
+/** Cross-field rules, then resolution, then the rules that need resolved ids; every problem of the first that fails. */
+const resolveReport = (file: FleetFile): FleetReport => {
   const inputs = file.instances ?? []
-  const problem =
-    (file.defaults === undefined ? null : checkShared(file.defaults, "defaults")) ??
-    inputs.reduce<FleetInvalid | null>((found, input, i) => found ?? checkInstanceInput(input, instancePath(i)), null)
-  if (problem !== null) return Result.fail(problem)
+  const crossField = [
+    file.defaults === undefined ? null : checkShared(file.defaults, "defaults"),
+    ...inputs.map((input, i) => checkInstanceInput(input, instancePath(i)))
+  ].filter((problem): problem is FleetInvalid => problem !== null)
+  if (crossField.length > 0) return failed(crossField)
   const seed = file.seed ?? defaultSeed
   const context = makeFleetContext(seed, file.defaults)
   const instances = (inputs.length === 0 ? [{}] : inputs).map((input, i) => resolveInstance(input, context, i))
-  const clash = checkUniqueIds(instances, instancePath) ?? checkUniqueAddresses(instances, instancePath)
-  if (clash !== null) return Result.fail(clash)
   const defaultInstanceId = file.defaultInstance ?? instances[0]!.instanceId
-  if (!instances.some((i) => i.instanceId === defaultInstanceId)) {
-    return Result.fail(
-      new FleetInvalid({ path: "defaultInstance", message: `no instance has id ${defaultInstanceId}` })
+  const problems = [
+    ...uniqueIdProblems(instances, instancePath),
+    ...uniqueAddressProblems(instances, instancePath),
+    ...(instances.some((i) => i.instanceId === defaultInstanceId)
+      ? []
+      : [new FleetInvalid({ path: "defaultInstance", message: `no instance has id ${defaultInstanceId}` })])
+  ]
+  if (problems.length > 0) return failed(problems)
+  return {
+    problems: [],
+    config: {
+      seed,
+      unmatchedPeers: file.unmatchedPeers ?? "default",
+      defaultInstanceId,
+      wire: wireOf(file.wire),
+      defaults: file.defaults ?? {},
+      account: resolveAccount(seed, file.account),
+      images: resolveImages(file.images),
+      instances
+    }
+  }
+}
+
+/** Cross-field rules, then resolution, then the rules that need resolved ids. */
+export const resolveFleetFile = (file: FleetFile): Result.Result<FleetConfig, FleetInvalid> => {
+  const report = resolveReport(file)
+  return report.config === undefined ? Result.fail(report.problems[0]!) : Result.succeed(report.config)
+}
+
+/** A fleet file's text checked for every problem, not only the first ({@link FleetReport}); for `fleet check`. */
+export const fleetReport = (text: string, format?: FleetFormat): FleetReport => {
+  const parsed = parseText(text, format ?? (text.trimStart().startsWith("{") ? "json" : "yaml"))
+  if (Result.isFailure(parsed)) return failed([parsed.failure])
+  const decoded = Schema.decodeUnknownResult(FleetFile)(parsed.success, { ...parseOptions, errors: "all" })
+  if (Result.isFailure(decoded)) {
+    return failed(
+      formatter(decoded.failure.issue).issues.map(
+        (issue) =>
+          new FleetInvalid({
+            path: formatFieldPath((issue.path ?? []).map((p) => (typeof p === "object" ? p.key : p))),
+            message: humanMessage(issue.message)
+          })
+      )
     )
   }
-  return Result.succeed({
-    seed,
-    unmatchedPeers: file.unmatchedPeers ?? "default",
-    defaultInstanceId,
-    wire: wireOf(file.wire),
-    defaults: file.defaults ?? {},
-    account: resolveAccount(seed, file.account),
-    images: resolveImages(file.images),
-    instances
-  })
+  return resolveReport(applyFleetOverrides(decoded.success, {}))
 }
 
 /** Settings given outside the file (e.g. `serve --seed --http-tokens`): a seed the file does not set, and metadata

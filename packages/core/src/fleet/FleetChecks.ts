@@ -1,5 +1,6 @@
 // Rules of a fleet that a per-field schema cannot express: tag keys, user-data size, region/zone and CIDR
-// agreement, and fleet-wide uniqueness of instance ids and source addresses. Each returns the first problem found.
+// agreement, and fleet-wide uniqueness of instance ids and source addresses. Each `check…` returns the first problem
+// found; the `…Problems` forms list every one (for `fleet check`).
 import { Result } from "effect"
 import { FleetInvalid } from "../Errors.ts"
 import { readUserData, userDataProblemMessage } from "../metadata/UserData.ts"
@@ -102,44 +103,61 @@ export const checkInstanceInput = (input: InstanceInput, path: string): FleetInv
   return null
 }
 
-/** Ids must be unique; `pathOf` names an instance in the message (`instances[3]`). */
-export const checkUniqueIds = (
+/** Ids must be unique; `pathOf` names an instance in the message (`instances[3]`). Every duplicate, in order. */
+export const uniqueIdProblems = (
   instances: ReadonlyArray<Pick<Instance, "instanceId">>,
   pathOf: (index: number) => string
-): FleetInvalid | null => {
+): ReadonlyArray<FleetInvalid> => {
+  const problems: Array<FleetInvalid> = []
   const seen = new Map<string, number>()
   for (let i = 0; i < instances.length; i++) {
     const id = instances[i]!.instanceId
     const first = seen.get(id)
-    if (first !== undefined) return invalid(`${pathOf(i)}.instanceId`, `duplicate of ${pathOf(first)} (${id})`)
-    seen.set(id, i)
+    if (first !== undefined) problems.push(invalid(`${pathOf(i)}.instanceId`, `duplicate of ${pathOf(first)} (${id})`))
+    else seen.set(id, i)
   }
-  return null
+  return problems
 }
+
+/** The first of {@link uniqueIdProblems}, or null. */
+export const checkUniqueIds = (
+  instances: ReadonlyArray<Pick<Instance, "instanceId">>,
+  pathOf: (index: number) => string
+): FleetInvalid | null => uniqueIdProblems(instances, pathOf)[0] ?? null
 
 /**
  * No range may be bound to two instances (BindingRule.ts): a peer in it could be either. `::ffff:a.b.c.d`, `a.b.c.d`
  * and `a.b.c.d/32` are the same range; nested blocks are fine (the longest prefix wins; `bindingOverlaps` warns).
+ * Every problem, in order: an address that does not parse, and each binding of a range an earlier instance holds.
  */
-export const checkUniqueAddresses = (
+export const uniqueAddressProblems = (
   instances: ReadonlyArray<Pick<Instance, "instanceId" | "sourceAddresses">>,
   pathOf: (index: number) => string
-): FleetInvalid | null => {
+): ReadonlyArray<FleetInvalid> => {
+  const problems: Array<FleetInvalid> = []
   const owners = new Map<string, Binding>()
   for (let i = 0; i < instances.length; i++) {
     const { instanceId, sourceAddresses } = instances[i]!
     for (let j = 0; j < sourceAddresses.length; j++) {
       const path = `${pathOf(i)}.sourceAddresses[${j}]`
       const cidr = parseCidr(sourceAddresses[j]!)
-      if (cidr === null) return invalid(path, "expected an IP address or CIDR block")
+      if (cidr === null) {
+        problems.push(invalid(path, "expected an IP address or CIDR block"))
+        continue
+      }
       const binding: Binding = { instanceId, text: sourceAddresses[j]!, path, cidr }
       const key = formatCidr(cidr)
       const owner = owners.get(key)
-      if (owner !== undefined && owner.instanceId !== instanceId) {
-        return invalid(path, sameRangeMessage(owner, binding))
-      }
-      owners.set(key, binding)
+      if (owner !== undefined && owner.instanceId !== instanceId)
+        problems.push(invalid(path, sameRangeMessage(owner, binding)))
+      else owners.set(key, binding)
     }
   }
-  return null
+  return problems
 }
+
+/** The first of {@link uniqueAddressProblems}, or null. */
+export const checkUniqueAddresses = (
+  instances: ReadonlyArray<Pick<Instance, "instanceId" | "sourceAddresses">>,
+  pathOf: (index: number) => string
+): FleetInvalid | null => uniqueAddressProblems(instances, pathOf)[0] ?? null

@@ -6,7 +6,9 @@ export {
   decodeFleetResult,
   decodeFleetValue,
   decodeInstanceInput,
+  type FleetReport,
   fleetJsonSchema,
+  fleetReport,
   formatFieldPath
 } from "./Fleet.ts"
 export { defaultFleet, demoRoleName } from "./FleetDefaults.ts"
