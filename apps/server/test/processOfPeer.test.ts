@@ -2,7 +2,7 @@
 // each miss reason, the uid filter, first hit, recent holders — is checked exactly and the files it read are known.
 // The real /proc is exercised by attribution.test.ts with real clients.
 import { describe, expect, it } from "vitest"
-import { perPeer, perSocket } from "../src/platform/callerCache.ts"
+import { perSocket } from "../src/platform/callerCache.ts"
 import {
   type Connection,
   cmdlineLimit,
@@ -358,38 +358,5 @@ describe("per-connection caches", () => {
     const failing = perSocket(counting(() => Promise.reject(new Error("bug"))).lookup)
     expect(await failing(socket, () => connection)).toBe("not-found")
     expect(failing(socket, () => connection)).toBe("not-found")
-  })
-
-  it("perPeer answers a peer from its cache until the answer is ttl old, then looks again", async () => {
-    let now = 1000
-    const { lookup, asked } = counting(() => Promise.resolve(caller))
-    const callers = perPeer(lookup, { ttlMs: 500, now: () => now })
-
-    expect(await callers(connection)).toBe(caller)
-    now = 1499
-    expect(callers(connection)).toBe(caller)
-    expect(asked).toHaveLength(1)
-    now = 1500
-    await callers(connection)
-    expect(asked).toHaveLength(2)
-    await callers({ ...connection, remote: { address: "127.0.0.1", port: 40001 } })
-    expect(asked).toHaveLength(3)
-  })
-
-  it("perPeer starts over when full, and turns a failed lookup into not-found", async () => {
-    const { lookup, asked } = counting(() => "not-found")
-    const callers = perPeer(lookup, { capacity: 2, now: () => 0 })
-    const from = (port: number): Connection => ({ ...connection, remote: { address: "127.0.0.1", port } })
-
-    callers(from(1))
-    callers(from(2))
-    callers(from(1))
-    expect(asked).toHaveLength(2)
-    callers(from(3)) // full: forgets 1 and 2
-    callers(from(1))
-    expect(asked).toHaveLength(4)
-
-    const failing = perPeer(counting(() => Promise.reject(new Error("bug"))).lookup)
-    expect(await failing(connection)).toBe("not-found")
   })
 })
