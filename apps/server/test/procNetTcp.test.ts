@@ -2,7 +2,7 @@
 // sockets as a big-endian kernel prints them, covering IPv4, IPv6 and IPv4-mapped addresses on dual-stack sockets.
 import { parseIp } from "@aliyun-imds/core"
 import { describe, expect, it } from "vitest"
-import { addressHex, endKey, findTcpSocket, parseTcpTable } from "../src/platform/procNetTcp.ts"
+import { addressHex, endKey, findTcpSocket, indexTcpTable, parseTcpTable } from "../src/platform/procNetTcp.ts"
 
 const ip = (text: string) => {
   const parsed = parseIp(text)
@@ -176,5 +176,50 @@ describe("findTcpSocket", () => {
       .filter((line) => !line.includes(" 5002 ") && !line.includes(" 5000 "))
       .join("\n")
     expect(findTcpSocket(clientOnly, server, client)).toBeNull()
+  })
+})
+
+describe("indexTcpTable", () => {
+  /** The rows of a busy host: per client port, TIME_WAIT rows of earlier connections, then maybe the live one. */
+  const busy = (ports: number): { text: string; live: Map<number, number> } => {
+    const live = new Map<number, number>()
+    const lines = ["  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode"]
+    const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, "0")
+    for (let i = 0; i < ports; i++) {
+      const port = 30000 + i
+      const row = (st: string, inode: number) =>
+        `${String(lines.length - 1).padStart(4)}: 0100007F:${hex(port)} 0100007F:1FA4 ${st} 00000000:00000000 ` +
+        `00:00000000 00000000  1000        0 ${inode} 1 0000000029dd68ef 20 4 30 10 -1`
+      lines.push(row("06", 0))
+      if (i % 3 !== 0) {
+        live.set(port, 100000 + i)
+        lines.push(row("01", 100000 + i))
+      }
+    }
+    return { text: `${lines.join("\n")}\n`, live }
+  }
+
+  it("answers many lookups from one pass: each port's live row, none where only TIME_WAIT rows or no rows are", () => {
+    const { text, live } = busy(3000)
+    const index = indexTcpTable(text)
+    const server = { address: "0100007F", port: "1FA4" }
+    for (let port = 29990; port < 33010; port += 7) {
+      const client = { address: "0100007F", port: port.toString(16).toUpperCase().padStart(4, "0") }
+      const inode = live.get(port)
+      expect(index.find(client, server), String(port)).toEqual(inode === undefined ? null : { uid: 1000, inode })
+    }
+  })
+
+  it("reads the fixture tables as findTcpSocket does, and a table without a final newline", () => {
+    const index = indexTcpTable(tcpLittle.trimEnd())
+    expect(index.find({ address: "0100007F", port: "9C40" }, { address: "0100007F", port: "1FA4" })).toEqual({
+      uid: 1000,
+      inode: 5001
+    })
+    expect(index.find({ address: "0302010A", port: "0016" }, { address: null, port: "C738" })).toEqual({
+      uid: 0,
+      inode: 5003
+    })
+    expect(indexTcpTable("").find({ address: "0100007F", port: "9C40" }, { address: null, port: "1FA4" })).toBeNull()
   })
 })

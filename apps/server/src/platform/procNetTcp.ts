@@ -93,27 +93,61 @@ export const endKey = (ip: IpAddress | null, port: number, table: TcpTable, litt
   return address === null ? null : { address, port: portHex(port) }
 }
 
+/** A table's rows by their local end, read once: answers many lookups in one batch without rescanning the text. */
+export interface TcpTableIndex {
+  /**
+   * The owner uid and inode of the live socket whose local end is `local` and remote end is `remote`, or null; the
+   * first such row in the table's order. Rows without an inode (TIME_WAIT, orphans) are no socket anyone holds.
+   */
+  readonly find: (
+    local: { readonly address: string; readonly port: string },
+    remote: EndKey
+  ) => { readonly uid: number; readonly inode: number } | null
+}
+
 /**
- * The owner uid and inode of the live socket whose local end is `local` and remote end is `remote`, or null. Scans
- * the text for the local end only (no row is decoded on the way), so a table of thousands of rows stays cheap; rows
- * without an inode (TIME_WAIT, orphans) are no socket anyone holds.
+ * Indexes a table's text by each row's local end (`0100007F:1F90`), found by position without decoding the row; a
+ * row is split into fields only when a lookup asks for its local end. A busy host's table holds thousands of
+ * TIME_WAIT rows and a burst of connections asks about dozens of them at once: one pass, then a map lookup each.
  */
+export const indexTcpTable = (text: string): TcpTableIndex => {
+  const rows = new Map<string, Array<string>>()
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf("\n", start)
+    const end = newline === -1 ? text.length : newline
+    const colon = text.indexOf(":", start)
+    if (colon !== -1 && colon < end) {
+      let from = colon + 1
+      while (text.charCodeAt(from) === 32) from++
+      const space = text.indexOf(" ", from)
+      const key = text.slice(from, space === -1 || space > end ? end : space)
+      const line = text.slice(start, end)
+      const list = rows.get(key)
+      if (list === undefined) rows.set(key, [line])
+      else list.push(line)
+    }
+    start = end + 1
+  }
+  return {
+    find: (local, remote) => {
+      const needle = `${local.address}:${local.port}`
+      for (const line of rows.get(needle) ?? []) {
+        const f = fieldsOf(line)
+        if (f.length < 10 || f[1] !== needle) continue
+        const rem = f[2]!
+        const matches =
+          remote.address === null ? rem.endsWith(`:${remote.port}`) : rem === `${remote.address}:${remote.port}`
+        const inode = Number(f[9])
+        if (matches && inode > 0) return { uid: Number(f[7]), inode }
+      }
+      return null
+    }
+  }
+}
+
+/** {@link TcpTableIndex.find} on a table's text, for a single lookup. */
 export const findTcpSocket = (
   text: string,
   local: { readonly address: string; readonly port: string },
   remote: EndKey
-): { readonly uid: number; readonly inode: number } | null => {
-  const needle = `${local.address}:${local.port}`
-  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) {
-    const start = text.lastIndexOf("\n", at) + 1
-    const end = text.indexOf("\n", at)
-    const f = fieldsOf(text.slice(start, end === -1 ? text.length : end))
-    if (f.length < 10 || f[1] !== needle) continue
-    const rem = f[2]!
-    const matches =
-      remote.address === null ? rem.endsWith(`:${remote.port}`) : rem === `${remote.address}:${remote.port}`
-    const inode = Number(f[9])
-    if (matches && inode > 0) return { uid: Number(f[7]), inode }
-  }
-  return null
-}
+): { readonly uid: number; readonly inode: number } | null => indexTcpTable(text).find(local, remote)

@@ -7,7 +7,7 @@ import { readdir, readFile, readlink, stat } from "node:fs/promises"
 import { endianness, networkInterfaces } from "node:os"
 import { type CallerProcess, type IpAddress, type ProcessMiss, parseIp } from "@aliyun-imds/core"
 import type { Peer } from "../data/MetadataRequest.ts"
-import { addressHex, endKey, findTcpSocket, portHex, type TcpTable } from "./procNetTcp.ts"
+import { addressHex, endKey, indexTcpTable, portHex, type TcpTable, type TcpTableIndex } from "./procNetTcp.ts"
 import { statFieldsAfterComm } from "./procStat.ts"
 
 export type Found = CallerProcess | ProcessMiss
@@ -104,13 +104,13 @@ export const makeProcessLookup = (options: LookupOptions = {}): ProcessLookup =>
       return ip !== null && sameIp(ip, peer)
     })
 
-  /** A table's text, or why it cannot be read; each table is read at most once per batch. */
+  /** A table's rows, or why it cannot be read; each table is read and indexed at most once per batch. */
   const tableReader = () => {
-    const reads = new Map<TcpTable, Promise<string | "denied" | "absent">>()
+    const reads = new Map<TcpTable, Promise<TcpTableIndex | "denied" | "absent">>()
     return (table: TcpTable) => {
       let read = reads.get(table)
       if (read === undefined) {
-        read = fs.readText(`/proc/net/${table}`).catch((error) => (isDenied(error) ? "denied" : "absent"))
+        read = fs.readText(`/proc/net/${table}`).then(indexTcpTable, (error) => (isDenied(error) ? "denied" : "absent"))
         reads.set(table, read)
       }
       return read
@@ -127,10 +127,10 @@ export const makeProcessLookup = (options: LookupOptions = {}): ProcessLookup =>
       const from = addressHex(p.peer, table, littleEndian)
       const to = endKey(p.local, p.connection.local.port, table, littleEndian)
       if (from === null || to === null) continue
-      const text = await read(table)
-      if (text === "denied") return "denied"
-      if (text === "absent") continue // no IPv6 table on a kernel without IPv6
-      const found = findTcpSocket(text, { address: from, port: portHex(p.connection.remote.port) }, to)
+      const rows = await read(table)
+      if (rows === "denied") return "denied"
+      if (rows === "absent") continue // no IPv6 table on a kernel without IPv6
+      const found = rows.find({ address: from, port: portHex(p.connection.remote.port) }, to)
       if (found !== null) return found
     }
     return "not-found"
