@@ -1,5 +1,6 @@
 // The rule that says which instance a peer is, stated once: the longest prefix wins (an exact address is the longest
 // of all), and two instances may not bind the same range. The peer matcher sorts by it; the overlap report explains it.
+import { containmentCandidates } from "./BindingIndex.ts"
 import type { Instance } from "./Instance.ts"
 import { type Cidr, cidrWithin, formatCidr, isSingleAddress, parseCidr } from "./IpAddress.ts"
 
@@ -64,13 +65,16 @@ const overlapOf = (earlier: Binding, later: Binding): BindingOverlap | null => {
 }
 
 /** Every overlap between bindings of different instances, errors and warnings, in fleet order (of the later one). */
-export const bindingOverlaps = (bindings: ReadonlyArray<Binding>): Array<BindingOverlap> =>
-  bindings.flatMap((later, j) =>
-    bindings.slice(0, j).flatMap((earlier) => {
-      const overlap = overlapOf(earlier, later)
+export const bindingOverlaps = (bindings: ReadonlyArray<Binding>): Array<BindingOverlap> => {
+  // Only ranges that contain one another can overlap: each binding is compared with those, not with every other.
+  const candidates = containmentCandidates(bindings)
+  return bindings.flatMap((later, j) =>
+    candidates[j]!.flatMap((i) => {
+      const overlap = overlapOf(bindings[i]!, later)
       return overlap === null ? [] : [overlap]
     })
   )
+}
 
 /** The overlaps of a fleet's instances, each entry named as the fleet file names it (`instances[1]…`). */
 export const fleetOverlaps = (
