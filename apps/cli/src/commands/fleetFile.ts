@@ -1,6 +1,7 @@
 // `aliyun-imds fleet check FILE`: validate a fleet file without starting anything, as `serve` would load it, listing
-// every problem (not only the first, which is all `serve` names), and report overlapping address bindings by the core's rule (docs/fleet.md): a range bound to two instances is an error
-// (exit 1), a block containing another instance's longer one a warning (printed, exit 0).
+// every problem (not only the first, which is all `serve` names), and report overlapping address bindings by the
+// core's rule (docs/fleet.md): a range bound to two instances is an error (exit 1), a block containing another
+// instance's longer one a warning (printed, exit 0).
 import type { BindingOverlap } from "@aliyun-imds/core"
 import { Effect, FileSystem } from "effect"
 import { Argument, Command } from "effect/cli"
