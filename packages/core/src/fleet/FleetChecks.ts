@@ -1,6 +1,6 @@
 // Rules of a fleet that a per-field schema cannot express: tag keys, user-data size, region/zone and CIDR
 // agreement, and fleet-wide uniqueness of instance ids and source addresses. Each `check…` returns the first problem
-// found; the `…Problems` forms list every one (for `fleet check`).
+// found; the `…Problems` forms list every one (for `fleet check`), and the loader keeps their first.
 import { Result } from "effect"
 import { FleetInvalid } from "../Errors.ts"
 import { readUserData, userDataProblemMessage } from "../metadata/UserData.ts"
@@ -118,12 +118,6 @@ export const uniqueIdProblems = (
   }
   return problems
 }
-
-/** The first of {@link uniqueIdProblems}, or null. */
-export const checkUniqueIds = (
-  instances: ReadonlyArray<Pick<Instance, "instanceId">>,
-  pathOf: (index: number) => string
-): FleetInvalid | null => uniqueIdProblems(instances, pathOf)[0] ?? null
 
 /**
  * No range may be bound to two instances (BindingRule.ts): a peer in it could be either. `::ffff:a.b.c.d`, `a.b.c.d`
